@@ -1,0 +1,109 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from sqlalchemy.exc import IntegrityError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from junkan import __version__
+from junkan.config import Settings, get_settings
+from junkan.db import make_engine, make_sessionmaker
+from junkan.errors import install_problem_handlers, problem_response
+from junkan.identity.routes import auth_router
+from junkan.identity.routes import router as identity_router
+
+
+class BodySizeLimit:
+    """Refuses bodies over the limit before they reach a handler, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+        refused = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, refused
+            message = await receive()
+            if message["type"] == "http.request" and not refused:
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    refused = True
+                    await self._refuse(scope, receive, send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if not refused:  # once refused, whatever the app answers is dropped
+                await send(message)
+
+        await self.app(scope, limited_receive, guarded_send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            413,
+            f"The request body exceeds {self.max_bytes} bytes.",
+            slug="body-too-large",
+            instance=scope.get("path"),
+        )
+        await response(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Junkan",
+        version=__version__,
+        summary="Open data linkage for the battery value chain.",
+        description=(
+            "Battery passports, carbon footprints, due diligence and circularity data, "
+            "shared exactly as far as each party may see. Errors are RFC 9457 problem details."
+        ),
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+
+    install_problem_handlers(app)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError):
+        return problem_response(
+            409,
+            "The write conflicts with a record stored at the same time; nothing was stored.",
+            slug="conflict",
+            instance=request.url.path,
+        )
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(auth_router)
+    app.include_router(identity_router)
+
+    @app.get("/", tags=["meta"])
+    def index():
+        return {
+            "name": "Junkan",
+            "version": __version__,
+            "openapi": "/openapi.json",
+            "docs": "/docs",
+            "token_endpoint": f"{settings.base_url}/auth/token",
+        }
+
+    @app.get("/health", tags=["meta"])
+    def health():
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,239 @@
+"""The `junkan` command line: serve, migrate, onboard participants, load the demo."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from junkan.config import get_settings
+from junkan.db import make_engine, make_sessionmaker
+from junkan.errors import Problem
+
+app = typer.Typer(
+    help="Junkan: open data linkage for the battery value chain.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+participant_app = typer.Typer(help="Participants (legal entities).", no_args_is_help=True)
+client_app = typer.Typer(help="API client credentials.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(participant_app, name="participant")
+app.add_typer(client_app, name="client")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, hint: str | None = None) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    if hint:
+        err_console.print(f"[dim]{hint}[/]", highlight=False)
+    return typer.Exit(code=2)
+
+
+@contextlib.contextmanager
+def open_session() -> Iterator[Session]:
+    """A session on the configured database, with user errors turned into readable messages."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        try:
+            migrated = inspect(engine).has_table("alembic_version")
+        except OperationalError as exc:
+            raise fail(f"cannot open the database {engine.url!r}: {exc.orig}") from exc
+        if not migrated:
+            raise fail(
+                f"the database {engine.url!r} has no schema yet", "Run `junkan db upgrade` first."
+            )
+        with make_sessionmaker(engine)() as session:
+            try:
+                yield session
+            except Problem as exc:
+                session.rollback()
+                for error in exc.errors:
+                    err_console.print(f"  {error.get('field', '')}: {error.get('message', '')}")
+                raise fail(exc.detail) from exc
+    finally:
+        engine.dispose()
+
+
+# --- serve and db -------------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes.")] = False,
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    console.print(
+        f"Junkan listening on [bold]http://{host}:{port}[/] (API docs at http://{host}:{port}/docs)"
+    )
+    uvicorn.run(
+        "junkan.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        log_level="info",
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from junkan import migrate
+
+    settings = get_settings()
+    try:
+        migrate.upgrade(settings.database_url, revision)
+    except OperationalError as exc:
+        raise fail(f"cannot migrate {settings.database_url}: {exc.orig}") from exc
+    console.print(f"Database at revision [bold]{migrate.current(settings.database_url)}[/]")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's schema revision."""
+    from junkan import migrate
+
+    console.print(migrate.current(get_settings().database_url) or "(empty database)")
+
+
+# --- participants -------------------------------------------------------------------------------
+
+
+def _parse_identifier(text: str) -> dict[str, str]:
+    scheme, sep, value = text.partition(":")
+    if scheme == "did":  # did:web:... keeps its own colons
+        return {"scheme": "did", "value": text}
+    if not sep:
+        raise typer.BadParameter(f"{text!r}: write SCHEME:VALUE, e.g. bpnl:BPNL00000003AYRE")
+    return {"scheme": scheme, "value": value}
+
+
+def _participant_table(participants) -> Table:
+    table = Table("name", "roles", "country", "identifiers", "id", show_lines=False)
+    for p in participants:
+        identifiers = "\n".join(
+            i.value if i.scheme == "did" else f"{i.scheme}:{i.value}"
+            for i in p.identifiers
+            if not i.site_id
+        )
+        table.add_row(p.name, ", ".join(p.role_names), p.country or "", identifiers, p.id)
+    return table
+
+
+@participant_app.command("add")
+def participant_add(
+    name: Annotated[str, typer.Argument(help="Legal name.")],
+    role: Annotated[list[str], typer.Option("--role", "-r", help="A role; repeatable.")],
+    identifier: Annotated[
+        list[str] | None,
+        typer.Option("--id", "-i", help="SCHEME:VALUE, e.g. bpnl:BPNL00000003AYRE; repeatable."),
+    ] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2.")] = None,
+) -> None:
+    """Register a participant."""
+    from pydantic import ValidationError
+
+    from junkan.errors import field_path
+    from junkan.identity import schemas, service
+
+    try:
+        data = schemas.ParticipantIn.model_validate(
+            {
+                "name": name,
+                "country": country,
+                "roles": role,
+                "identifiers": [_parse_identifier(i) for i in identifier or []],
+            }
+        )
+    except ValidationError as exc:
+        for error in exc.errors():
+            dotted, _ = field_path(error["loc"])
+            err_console.print(f"  {dotted}: {error['msg'].removeprefix('Value error, ')}")
+        raise fail("the participant was not added") from exc
+    with open_session() as session:
+        participant = service.create_participant(session, data, actor=service.PLATFORM)
+        console.print(_participant_table([participant]))
+
+
+@participant_app.command("list")
+def participant_list(
+    role: Annotated[str | None, typer.Option(help="Only participants with this role.")] = None,
+) -> None:
+    """List participants."""
+    from junkan.identity import service
+    from junkan.identity.models import Role
+
+    try:
+        role_filter = Role(role) if role else None
+    except ValueError as exc:
+        raise fail(f"unknown role {role!r}; known: {', '.join(r.value for r in Role)}") from exc
+    with open_session() as session:
+        console.print(_participant_table(service.list_participants(session, role_filter, 10_000)))
+
+
+# --- clients ------------------------------------------------------------------------------------
+
+
+@client_app.command("create")
+def client_create(
+    participant: Annotated[str, typer.Argument(help="Participant id or any of its identifiers.")],
+    name: Annotated[str, typer.Option(help="A label for this credential.")] = "cli",
+) -> None:
+    """Create an OAuth2 client credential; the secret is shown once."""
+    from junkan.identity import service
+
+    with open_session() as session:
+        owner = service.resolve_participant(session, participant)
+        client, secret = service.create_client(session, owner, name, actor=service.PLATFORM)
+    console.print(f"participant    {owner.name} ({owner.id})")
+    console.print(f"client_id      [bold]{client.client_id}[/]")
+    console.print(f"client_secret  [bold]{secret}[/]")
+    console.print("[dim]The secret is not stored; keep it now.[/]")
+
+
+# --- demo ---------------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    credentials_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write the demo credentials (default: JUNKAN_DEMO_CREDENTIALS_PATH)."
+        ),
+    ] = None,
+) -> None:
+    """Load the demo cast (idempotent; issues fresh demo credentials on each run)."""
+    from junkan.demo import run_demo
+
+    path = credentials_file or get_settings().demo_credentials_path
+    with open_session() as session:
+        participants = run_demo(session, path)
+    table = Table("participant", "roles", "client_id", "client_secret", title="Demo credentials")
+    for p in participants:
+        table.add_row(p["name"], ", ".join(p["roles"]), p["client_id"], p["client_secret"])
+    console.print(table)
+    console.print(f"Written to [bold]{path}[/]")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,35 @@
+"""Settings come from the environment so that one image serves every deployment."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JUNKAN_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/junkan.db",
+        description="SQLAlchemy URL; SQLite for one machine, postgresql+psycopg:// in production.",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Address the outside world uses; it names the token endpoint and QR links.",
+    )
+    key_dir: Path = Field(default=Path("var/keys"), description="Where signing keys live.")
+    token_lifetime_seconds: int = Field(default=3600, gt=0, le=86400)
+    max_body_bytes: int = Field(
+        default=32 * 1024 * 1024, gt=0, description="Larger request bodies are refused (413)."
+    )
+    demo_credentials_path: Path = Field(default=Path("var/demo-credentials.json"))
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url.rstrip("/")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

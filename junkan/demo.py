@@ -1,0 +1,21 @@
+"""`junkan demo`: a realistic, repeatable data set so the platform is useful on first start."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from junkan.identity.demo import seed_cast
+
+
+def run_demo(session: Session, credentials_path: Path) -> list[dict]:
+    participants = seed_cast(session)
+    credentials_path.parent.mkdir(parents=True, exist_ok=True)
+    credentials_path.write_text(
+        json.dumps({"participants": participants}, indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    credentials_path.chmod(0o600)
+    return participants

@@ -1,0 +1,11 @@
+"""Imports every domain's tables so that metadata and migrations see all of them."""
+
+from junkan.identity.models import (  # noqa: F401
+    AccessToken,
+    ApiClient,
+    Identifier,
+    Participant,
+    ParticipantRole,
+    Site,
+)
+from junkan.ledger.models import LedgerEntry  # noqa: F401

@@ -1,0 +1,186 @@
+"""The command line: readable output, readable errors, nothing stored on bad input."""
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from junkan import migrate
+from junkan.app import create_app
+from junkan.cli import app as cli
+from junkan.config import get_settings
+from junkan.identity.demo import CAST
+from junkan.identity.identifiers import normalize
+
+
+@pytest.fixture
+def run(monkeypatch, settings):
+    monkeypatch.setenv("JUNKAN_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("JUNKAN_DEMO_CREDENTIALS_PATH", str(settings.demo_credentials_path))
+    monkeypatch.setenv("COLUMNS", "250")
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, list(args))
+
+    yield invoke
+    get_settings.cache_clear()
+
+
+def test_db_upgrade_creates_the_schema(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/fresh.db"
+    monkeypatch.setenv("JUNKAN_DATABASE_URL", url)
+    get_settings.cache_clear()
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "revision 0001" in result.output
+    assert migrate.current(url) == "0001"
+
+
+def test_commands_on_an_unmigrated_database_say_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUNKAN_DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
+    get_settings.cache_clear()
+    result = CliRunner().invoke(cli, ["participant", "list"])
+    get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "junkan db upgrade" in result.output
+
+
+def test_participant_add_and_list(run):
+    added = run(
+        "participant",
+        "add",
+        "Kokkola Cobalt Refining Oy",
+        "--role",
+        "supplier",
+        "--id",
+        "bpnl:BPNL00000003B2OM",
+        "--id",
+        "did:web:cobalt.example.fi",
+        "--country",
+        "fi",
+    )
+    assert added.exit_code == 0, added.output
+    listed = run("participant", "list", "--role", "supplier")
+    assert "Kokkola Cobalt Refining Oy" in listed.output
+    assert "bpnl:BPNL00000003B2OM" in listed.output
+    assert "did:web:cobalt.example.fi" in listed.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "supplier", "--id", "bpnl:BPNL00000003B2OX"], "should be 'OM'"),
+        (["--role", "wizard"], "roles[0]"),
+        (["--role", "supplier", "--country", "XX"], "ISO 3166-1"),
+        (["--role", "supplier", "--id", "BPNL00000003B2OM"], "SCHEME:VALUE"),
+    ],
+)
+def test_participant_add_refuses_bad_input_readably(run, args, message):
+    result = run("participant", "add", "Bad Co", *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert "Bad Co" not in run("participant", "list").output
+
+
+def test_duplicate_identifier_is_a_readable_conflict(run):
+    first = run("participant", "add", "A", "-r", "supplier", "-i", "lei:529900T8BM49AURSDO55")
+    assert first.exit_code == 0
+    second = run("participant", "add", "B", "-r", "supplier", "-i", "lei:529900T8BM49AURSDO55")
+    assert second.exit_code == 2
+    assert "already identifies another record" in second.output
+
+
+def test_client_create_gives_a_working_credential(run, settings):
+    run("participant", "add", "Recycler", "-r", "recycler", "-i", "bpnl:BPNL00000003CML1")
+    result = run("client", "create", "BPNL00000003CML1", "--name", "erp")
+    assert result.exit_code == 0, result.output
+    fields = dict(
+        line.split(maxsplit=1) for line in result.output.splitlines() if line.startswith("client_")
+    )
+    app = create_app(settings)
+    with TestClient(app) as client:
+        token = client.post(
+            "/auth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(fields["client_id"], fields["client_secret"]),
+        )
+    app.state.engine.dispose()
+    assert token.status_code == 200
+
+
+def test_client_create_for_an_unknown_participant(run):
+    result = run("client", "create", "BPNL00000003AYRE")
+    assert result.exit_code == 2
+    assert "no participant" in result.output
+
+
+def test_demo_writes_a_full_cast_with_valid_identifiers_and_working_credentials(run, settings):
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    data = json.loads(settings.demo_credentials_path.read_text())
+    people = data["participants"]
+    assert len(people) == len(CAST)
+    keys = {p["key"] for p in people}
+    assert {
+        "lithium_refiner",
+        "cobalt_refiner",
+        "nickel_producer",
+        "anode_maker",
+        "cathode_maker",
+        "cell_maker",
+        "pack_maker",
+        "carmaker",
+        "repairer",
+        "second_life_operator",
+        "recycler",
+        "notified_body",
+        "market_surveillance",
+    } <= keys
+    for person in people:
+        assert set(person) >= {"name", "roles", "client_id", "client_secret", "identifiers"}
+        for identifier in person["identifiers"]:
+            assert normalize(identifier["scheme"], identifier["value"]) == identifier["value"]
+    cathode = next(p for p in people if p["key"] == "cathode_maker")
+    assert "jp-corporate-number" in {i["scheme"] for i in cathode["identifiers"]}
+    carmaker = next(p for p in people if p["key"] == "carmaker")
+    assert carmaker["roles"] == ["economic_operator"]
+
+    app = create_app(settings)
+    with TestClient(app) as client:
+        for person in people:
+            token = client.post(
+                "/auth/token",
+                data={"grant_type": "client_credentials"},
+                auth=(person["client_id"], person["client_secret"]),
+            )
+            assert token.status_code == 200, person["name"]
+    app.state.engine.dispose()
+
+
+def test_demo_twice_keeps_one_cast_and_replaces_the_credentials(run, settings):
+    assert run("demo").exit_code == 0
+    first = json.loads(settings.demo_credentials_path.read_text())["participants"]
+    assert run("demo").exit_code == 0
+    second = json.loads(settings.demo_credentials_path.read_text())["participants"]
+    assert [p["id"] for p in first] == [p["id"] for p in second]
+    app = create_app(settings)
+    with TestClient(app) as client:
+        old = client.post(
+            "/auth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(first[0]["client_id"], first[0]["client_secret"]),
+        )
+        new = client.post(
+            "/auth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(second[0]["client_id"], second[0]["client_secret"]),
+        )
+    app.state.engine.dispose()
+    assert (old.status_code, new.status_code) == (401, 200)
+    listed = run("participant", "list").output
+    assert listed.count("Aizu Motors Corporation") == 1
