@@ -228,10 +228,12 @@ def demo(
     path = credentials_file or get_settings().demo_credentials_path
     with open_session() as session:
         participants = run_demo(session, path)
-    table = Table("participant", "roles", "client_id", "client_secret", title="Demo credentials")
+    # Plain lines, never cropped, so the secrets can be copied from any terminal or log.
+    console.print("[bold]Demo credentials[/] (key, roles, client_id, client_secret)")
     for p in participants:
-        table.add_row(p["name"], ", ".join(p["roles"]), p["client_id"], p["client_secret"])
-    console.print(table)
+        typer.echo(
+            f"{p['key']:<21} {','.join(p['roles']):<40} {p['client_id']}  {p['client_secret']}"
+        )
     console.print(f"Written to [bold]{path}[/]")
 
 
