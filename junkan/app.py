@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy.exc import IntegrityError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -12,6 +12,8 @@ from junkan.db import make_engine, make_sessionmaker
 from junkan.errors import install_problem_handlers, problem_response
 from junkan.identity.routes import auth_router
 from junkan.identity.routes import router as identity_router
+from junkan.ledger.routes import attest_request
+from junkan.ledger.routes import router as ledger_router
 
 
 class BodySizeLimit:
@@ -62,6 +64,7 @@ class BodySizeLimit:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        dependencies=[Depends(attest_request)],
         title="Junkan",
         version=__version__,
         summary="Open data linkage for the battery value chain.",
@@ -73,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessionmaker = make_sessionmaker(engine, settings.key_dir)
 
     install_problem_handlers(app)
 
@@ -89,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(auth_router)
     app.include_router(identity_router)
+    app.include_router(ledger_router)
 
     @app.get("/", tags=["meta"])
     def index():

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from junkan.config import get_settings
 from junkan.db import make_engine, make_sessionmaker
 from junkan.errors import Problem
+from junkan.ledger.service import PLATFORM
 
 app = typer.Typer(
     help="Junkan: open data linkage for the battery value chain.",
@@ -55,7 +56,7 @@ def open_session() -> Iterator[Session]:
             raise fail(
                 f"the database {engine.url!r} has no schema yet", "Run `junkan db upgrade` first."
             )
-        with make_sessionmaker(engine)() as session:
+        with make_sessionmaker(engine, settings.key_dir)() as session:
             try:
                 yield session
             except Problem as exc:
@@ -170,7 +171,7 @@ def participant_add(
             err_console.print(f"  {dotted}: {error['msg'].removeprefix('Value error, ')}")
         raise fail("the participant was not added") from exc
     with open_session() as session:
-        participant = service.create_participant(session, data, actor=service.PLATFORM)
+        participant = service.create_participant(session, data, actor=PLATFORM)
         console.print(_participant_table([participant]))
 
 
@@ -203,11 +204,145 @@ def client_create(
 
     with open_session() as session:
         owner = service.resolve_participant(session, participant)
-        client, secret = service.create_client(session, owner, name, actor=service.PLATFORM)
+        client, secret = service.create_client(session, owner, name, actor=PLATFORM)
     console.print(f"participant    {owner.name} ({owner.id})")
     console.print(f"client_id      [bold]{client.client_id}[/]")
     console.print(f"client_secret  [bold]{secret}[/]")
     console.print("[dim]The secret is not stored; keep it now.[/]")
+
+
+# --- ledger -----------------------------------------------------------------------------------
+
+
+def _progress_bar(total: int):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    task = progress.add_task("verifying entries", total=total or None)
+    return progress, lambda done: progress.advance(task, done)
+
+
+def _download_export(url: str, client_id: str, client_secret: str, target: Path) -> dict:
+    import httpx
+
+    base = url.rstrip("/")
+    try:
+        with httpx.Client(timeout=60) as http:
+            discovery = http.get(f"{base}/.well-known/openid-configuration")
+            token_url = (
+                discovery.json().get("token_endpoint")
+                if discovery.status_code == 200
+                else f"{base}/auth/token"
+            )
+            token = http.post(
+                token_url,
+                data={"grant_type": "client_credentials"},
+                auth=(client_id, client_secret),
+            )
+            if token.status_code != 200:
+                raise fail(f"{base} refused the credentials: {token.text}")
+            headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            with http.stream("GET", f"{base}/ledger/export", headers=headers) as response:
+                if response.status_code != 200:
+                    raise fail(f"{base}/ledger/export answered {response.status_code}")
+                with target.open("wb") as handle:
+                    for chunk in response.iter_bytes():
+                        handle.write(chunk)
+            return http.get(f"{base}/ledger/sth").json()
+    except httpx.HTTPError as exc:
+        raise fail(f"cannot reach {base}: {exc}") from exc
+
+
+@app.command()
+def verify(
+    file: Annotated[Path | None, typer.Option(help="Verify an export file, offline.")] = None,
+    url: Annotated[str | None, typer.Option(help="Verify a live node's ledger.")] = None,
+    client_id: Annotated[str | None, typer.Option(help="With --url.")] = None,
+    client_secret: Annotated[str | None, typer.Option(help="With --url.")] = None,
+) -> None:
+    """Recompute every hash, signature and proof; name every record that was tampered with.
+
+    Without options it checks the configured database, including every stored record the
+    ledger vouches for. Exits 1 when anything is wrong.
+    """
+    import tempfile
+
+    from junkan.ledger import verify as checks
+
+    live_head = None
+    if url:
+        if not (client_id and client_secret):
+            raise fail("--url needs --client-id and --client-secret")
+        scratch = tempfile.TemporaryDirectory()
+        file = Path(scratch.name) / "ledger.jsonl"
+        live_head = _download_export(url, client_id, client_secret, file)
+    if file:
+        if not file.exists():
+            raise fail(f"{file} does not exist")
+        lines = sum(1 for _ in file.open(encoding="utf-8"))
+        progress, advance = _progress_bar(lines)
+        try:
+            with progress:
+                report = checks.verify_export(file, advance)
+        except checks.ExportError as exc:
+            raise fail(f"{file}: {exc}") from exc
+        source = url or str(file)
+    else:
+        from junkan.ledger.service import tree_size
+
+        with open_session() as session:
+            progress, advance = _progress_bar(tree_size(session))
+            with progress:
+                report = checks.verify_database(session, advance)
+        source = "the database"
+    if (
+        live_head
+        and live_head["tree_size"] == report.entries
+        and live_head["root_hash"] != report.root
+    ):
+        report.add("live tree head", "the node's current root differs from its export")
+    table = Table(show_header=False, title=f"Ledger verification of {source}")
+    for label, value in [
+        ("entries", report.entries),
+        ("signatures", report.signatures),
+        ("tree heads", report.tree_heads),
+        ("merkle nodes", report.nodes),
+        ("records", report.records),
+        ("root", report.root),
+    ]:
+        table.add_row(label, str(value))
+    console.print(table)
+    if report.ok:
+        console.print("[bold green]verified:[/] nothing was altered, removed or reordered")
+        return
+    for finding in report.findings:
+        console.print(f"[bold red]✗[/] {finding}", highlight=False)
+    console.print(f"[bold red]{len(report.findings)} problem(s) found[/]")
+    raise typer.Exit(code=1)
+
+
+@app.command("export-ledger")
+def export_ledger(
+    target: Annotated[Path, typer.Argument(help="JSON-lines file to write.")],
+) -> None:
+    """Write the ledger (keys, signed tree heads, entries) for third parties to verify."""
+    from junkan.ledger.verify import export_lines
+
+    with open_session() as session, target.open("w", encoding="utf-8") as handle:
+        count = 0
+        for line in export_lines(session):
+            handle.write(line)
+            count += 1
+    console.print(
+        f"Wrote {count} lines to [bold]{target}[/]; check it with `junkan verify --file {target}`"
+    )
 
 
 # --- demo ---------------------------------------------------------------------------------------

@@ -66,5 +66,8 @@ def make_engine(url: str, **options) -> Engine:
     return create_engine(url, pool_pre_ping=True, **options)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, key_dir: Path) -> sessionmaker:
+    """Sessions carry the key ring so that any write can sign its ledger entry."""
+    from junkan.ledger.keys import KeyRing
+
+    return sessionmaker(bind=engine, expire_on_commit=False, info={"keyring": KeyRing(key_dir)})

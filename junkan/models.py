@@ -8,4 +8,4 @@ from junkan.identity.models import (  # noqa: F401
     ParticipantRole,
     Site,
 )
-from junkan.ledger.models import LedgerEntry  # noqa: F401
+from junkan.ledger.models import LedgerEntry, LedgerNode, SigningKey, TreeHead  # noqa: F401

@@ -15,6 +15,7 @@ from junkan.identity.identifiers import (
     lei_with_check,
 )
 from junkan.identity.models import ApiClient, Identifier, Participant, Role
+from junkan.ledger.service import PLATFORM
 
 DEMO_CLIENT_NAME = "demo"
 
@@ -188,7 +189,7 @@ def seed_cast(session: Session) -> list[dict]:
             .where(Identifier.scheme == "bpnl", Identifier.value == bpnl)
         )
         if participant is None:
-            participant = service.create_participant(session, data, actor=service.PLATFORM)
+            participant = service.create_participant(session, data, actor=PLATFORM)
         for old in session.scalars(
             select(ApiClient).where(
                 ApiClient.participant_id == participant.id,
@@ -196,9 +197,9 @@ def seed_cast(session: Session) -> list[dict]:
                 ApiClient.revoked_at.is_(None),
             )
         ):
-            service.revoke_client(session, participant, old.client_id, actor=service.PLATFORM)
+            service.revoke_client(session, participant, old.client_id, actor=PLATFORM)
         client, secret = service.create_client(
-            session, participant, DEMO_CLIENT_NAME, actor=service.PLATFORM
+            session, participant, DEMO_CLIENT_NAME, actor=PLATFORM
         )
         out.append(
             {

@@ -25,7 +25,7 @@ from junkan.identity.models import (
     Role,
     Site,
 )
-from junkan.ledger.service import record
+from junkan.ledger.service import record, register_record_type
 
 # OWASP's argon2id baseline (19 MiB, 2 passes): strong, yet a token request stays well
 # under 100 ms on a small machine.
@@ -59,7 +59,6 @@ class Caller:
 
 
 ANONYMOUS = Caller()
-PLATFORM = "platform"
 
 
 # --- Participants and their identifiers ------------------------------------------------------
@@ -99,8 +98,102 @@ def _check_unique_in_request(data: schemas.ParticipantIn) -> None:
             seen.add(key)
 
 
+# --- What the ledger vouches for: the snapshot each write's payload hash is taken over ---------
+
+
 def participant_snapshot(participant: Participant) -> dict:
-    return schemas.ParticipantOut.model_validate(participant).model_dump(mode="json")
+    """Name, country, roles and own identifiers; sites and clients are records of their own."""
+    return {
+        "id": participant.id,
+        "name": participant.name,
+        "country": participant.country,
+        "roles": participant.role_names,
+        "created_at": participant.created_at,
+        "identifiers": sorted(
+            [i.scheme, i.value] for i in participant.identifiers if i.site_id is None
+        ),
+    }
+
+
+def site_snapshot(site: Site) -> dict:
+    return {
+        "id": site.id,
+        "participant_id": site.participant_id,
+        "name": site.name,
+        "country": site.country,
+        "created_at": site.created_at,
+        "identifiers": sorted([i.scheme, i.value] for i in site.identifiers),
+    }
+
+
+def client_snapshot(client: ApiClient) -> dict:
+    """Includes the secret hash, so a swapped-in hash (a planted credential) is detected."""
+    return {
+        "client_id": client.client_id,
+        "participant_id": client.participant_id,
+        "name": client.name,
+        "secret_hash": client.secret_hash,
+        "created_at": client.created_at,
+        "revoked_at": client.revoked_at,
+    }
+
+
+def _loader(model, snapshot):
+    def load(session: Session, key: str) -> dict | None:
+        row = session.get(model, key)
+        return snapshot(row) if row is not None else None
+
+    return load
+
+
+register_record_type(
+    "participant",
+    _loader(Participant, participant_snapshot),
+    lambda session: session.scalars(select(Participant.id)),
+)
+register_record_type(
+    "site", _loader(Site, site_snapshot), lambda session: session.scalars(select(Site.id))
+)
+register_record_type(
+    "client",
+    _loader(ApiClient, client_snapshot),
+    lambda session: session.scalars(select(ApiClient.client_id)),
+)
+
+
+def _record_participant(session: Session, participant: Participant, kind: str, actor: str):
+    session.flush()
+    session.refresh(participant)
+    record(
+        session,
+        actor=actor,
+        kind=kind,
+        subject=f"participant:{participant.id}",
+        payload=participant_snapshot(participant),
+    )
+
+
+def _record_site(session: Session, site: Site, actor: str) -> None:
+    session.flush()
+    session.refresh(site)
+    record(
+        session,
+        actor=actor,
+        kind="site.created",
+        subject=f"site:{site.id}",
+        payload=site_snapshot(site),
+    )
+
+
+def _record_client(session: Session, client: ApiClient, kind: str, actor: str) -> None:
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        kind=kind,
+        subject=f"client:{client.client_id}",
+        payload=client_snapshot(client),
+    )
 
 
 def _add_site(session: Session, participant: Participant, data: schemas.SiteIn) -> Site:
@@ -118,17 +211,10 @@ def create_participant(session: Session, data: schemas.ParticipantIn, actor: str
     session.add(participant)
     for identifier in data.identifiers:
         _claim_identifier(session, identifier.scheme.value, identifier.value, participant)
-    for site in data.sites:
-        _add_site(session, participant, site)
-    session.flush()
-    session.refresh(participant)
-    record(
-        session,
-        actor=actor,
-        kind="participant.created",
-        subject=f"participant:{participant.id}",
-        payload=participant_snapshot(participant),
-    )
+    sites = [_add_site(session, participant, site) for site in data.sites]
+    _record_participant(session, participant, "participant.created", actor)
+    for site in sites:
+        _record_site(session, site, actor)
     session.commit()
     return participant
 
@@ -142,14 +228,7 @@ def add_identifier(
             errors=[{"field": "scheme", "message": "use POST /participants/{id}/sites"}],
         )
     identifier = _claim_identifier(session, data.scheme.value, data.value, participant)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        kind="participant.identifier_added",
-        subject=f"participant:{participant.id}",
-        payload={"scheme": identifier.scheme, "value": identifier.value},
-    )
+    _record_participant(session, participant, "participant.identifier_added", actor)
     session.commit()
     return identifier
 
@@ -164,15 +243,7 @@ def add_site(session: Session, participant: Participant, data: schemas.SiteIn, a
             )
         seen.add((identifier.scheme, identifier.value))
     site = _add_site(session, participant, data)
-    session.flush()
-    session.refresh(site)
-    record(
-        session,
-        actor=actor,
-        kind="site.created",
-        subject=f"site:{site.id}",
-        payload=schemas.SiteOut.model_validate(site).model_dump(mode="json"),
-    )
+    _record_site(session, site, actor)
     session.commit()
     return site
 
@@ -252,14 +323,7 @@ def create_client(
         secret_hash=_hasher.hash(secret),
     )
     session.add(client)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        kind="client.created",
-        subject=f"participant:{participant.id}",
-        payload={"client_id": client.client_id, "name": name},
-    )
+    _record_client(session, client, "client.created", actor)
     session.commit()
     return client, secret
 
@@ -281,13 +345,7 @@ def revoke_client(session: Session, participant: Participant, client_id: str, ac
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         session.execute(delete(AccessToken).where(AccessToken.client_id == client_id))
-        record(
-            session,
-            actor=actor,
-            kind="client.revoked",
-            subject=f"participant:{participant.id}",
-            payload={"client_id": client_id},
-        )
+        _record_client(session, client, "client.revoked", actor)
         session.commit()
 
 

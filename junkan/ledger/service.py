@@ -1,22 +1,32 @@
-"""Appending to the write record; every domain service calls `record` inside its transaction."""
+"""Appending signed entries, tree heads and proofs; every domain writes through `record`."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 import rfc8785
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from junkan.db import utcnow
-from junkan.ledger.models import LedgerEntry
+from junkan.errors import InvalidInput, NotFound
+from junkan.ledger import merkle
+from junkan.ledger.keys import KeyRing, b64url
+from junkan.ledger.models import LedgerEntry, LedgerNode, SigningKey, TreeHead
 
 # Arbitrary constant naming the advisory lock that serialises appends on PostgreSQL.
 _APPEND_LOCK = 0x4A554E4B414E
+BATCH_CONTEXT = b"junkan-ledger-v1\n"
+REQUEST_CONTEXT = b"junkan-request-v1\n"
+PLATFORM = "platform"
 
 
 def jsonable(value: Any) -> Any:
@@ -43,23 +53,321 @@ def payload_digest(payload: Any) -> str:
     return hashlib.sha256(canonical_json(payload)).hexdigest()
 
 
-def record(session: Session, *, actor: str, kind: str, subject: str, payload: Any) -> LedgerEntry:
-    """Add the entry for a write to the caller's transaction; it commits or fails with it."""
-    entry = LedgerEntry(
-        time=utcnow(),
-        actor=actor,
-        kind=kind,
-        subject=subject,
-        payload_sha256=payload_digest(payload),
+def flat_canonical(fields: dict[str, str | int | None]) -> bytes:
+    """RFC 8785 for flat objects of ASCII keys and string/integer values, at json.dumps speed.
+
+    For such objects the two serialisations coincide (tested against `rfc8785`); the ledger
+    hashes millions of them, so the general library is kept for arbitrary payloads only.
+    """
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def statement(entry: LedgerEntry) -> bytes:
+    """What the entry's signer signs: the canonical JSON of the write's facts."""
+    return flat_canonical(
+        {
+            "seq": entry.seq,
+            "time": format_time(entry.time),
+            "actor": entry.actor,
+            "kind": entry.kind,
+            "subject": entry.subject,
+            "payload_sha256": entry.payload_sha256,
+        }
     )
+
+
+def leaf_data(entry: LedgerEntry) -> bytes:
+    """What the Merkle tree commits to: the statement plus who signed it and how."""
+    fields = {
+        "seq": entry.seq,
+        "time": format_time(entry.time),
+        "actor": entry.actor,
+        "kind": entry.kind,
+        "subject": entry.subject,
+        "payload_sha256": entry.payload_sha256,
+        "key_id": entry.key_id,
+        "signer": entry.signer,
+        "signature": entry.signature,
+        "signed_from": entry.signed_from,
+        "signed_count": entry.signed_count,
+    }
+    if entry.request_sha256:
+        fields["request_sha256"] = entry.request_sha256
+    return flat_canonical(fields)
+
+
+def batch_message(statements: Iterable[bytes]) -> bytes:
+    return BATCH_CONTEXT + b"".join(hashlib.sha256(s).digest() for s in statements)
+
+
+def request_message(request_sha256: str) -> bytes:
+    return REQUEST_CONTEXT + bytes.fromhex(request_sha256)
+
+
+# --- Keys --------------------------------------------------------------------------------------
+
+
+def keyring(session: Session) -> KeyRing:
+    ring = session.info.get("keyring")
+    if ring is None:
+        raise RuntimeError("session has no keyring; build it with junkan.db.make_sessionmaker")
+    return ring
+
+
+def _new_key(session: Session, participant_id: str | None, custody: str) -> SigningKey:
+    key_id, public, sealed, _ = keyring(session).generate()
+    key = SigningKey(
+        key_id=key_id,
+        participant_id=participant_id,
+        custody=custody,
+        public_key=public,
+        private_key=sealed,
+        created_at=utcnow(),
+    )
+    session.add(key)
+    session.flush()
+    return key
+
+
+def _active_key(session: Session, participant_id: str | None) -> SigningKey | None:
+    custody = "custodial" if participant_id else PLATFORM
+    return session.scalar(
+        select(SigningKey)
+        .where(
+            SigningKey.participant_id.is_(None)
+            if participant_id is None
+            else SigningKey.participant_id == participant_id,
+            SigningKey.custody == custody,
+            SigningKey.retired_at.is_(None),
+            SigningKey.revoked_at.is_(None),
+        )
+        .order_by(SigningKey.created_at.desc())
+    )
+
+
+def signing_key(session: Session, actor: str):
+    """The key that signs for `actor`: its custodial key, or the platform's for the platform.
+
+    Returns (key, private key, created); a key made here must be recorded by the caller.
+    """
+    from junkan.identity.models import Participant
+
+    participant_id = actor if session.get(Participant, actor) is not None else None
+    key = _active_key(session, participant_id)
+    created = key is None
+    if created:
+        key = _new_key(session, participant_id, "custodial" if participant_id else PLATFORM)
+    return key, keyring(session).unseal(key.key_id, key.private_key), created
+
+
+# --- Appending ---------------------------------------------------------------------------------
+
+
+def _lock_and_next_seq(session: Session) -> int:
     if session.get_bind().dialect.name == "postgresql":
         # Sequences leave gaps on rollback; a transaction-scoped lock makes seq dense and
-        # commit order equal to seq order across every API process.
+        # commit order equal seq order across every API process.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK})
-        entry.seq = (session.scalar(select(func.max(LedgerEntry.seq))) or 0) + 1
-    session.add(entry)
-    session.flush()
+    return (session.scalar(select(func.max(LedgerEntry.seq))) or 0) + 1
+
+
+def fetch_nodes(session: Session, nodes: Sequence[merkle.Node]) -> dict[merkle.Node, bytes]:
+    found: dict[merkle.Node, bytes] = {}
+    for start in range(0, len(nodes), 500):
+        chunk = nodes[start : start + 500]
+        rows = session.execute(
+            select(LedgerNode.level, LedgerNode.index, LedgerNode.hash).where(
+                tuple_(LedgerNode.level, LedgerNode.index).in_(chunk)
+            )
+        )
+        found.update({(level, index): bytes(value) for level, index, value in rows})
+    missing = [n for n in nodes if n not in found]
+    if missing:
+        raise RuntimeError(f"ledger nodes missing: {missing[:5]}")
+    return found
+
+
+@dataclass(frozen=True)
+class Attestation:
+    """A participant's own signature over the request body that caused the write."""
+
+    key_id: str
+    participant_id: str
+    request_sha256: str
+    signature: str
+
+
+def record(session: Session, *, actor: str, kind: str, subject: str, payload: Any) -> LedgerEntry:
+    """Add the signed entry for a write to the caller's transaction; it commits with it."""
+    return record_many(session, actor=actor, items=[(kind, subject, payload)])[-1]
+
+
+def record_many(
+    session: Session,
+    *,
+    actor: str,
+    items: Sequence[tuple[str, str, Any]],
+    payload_digests: Sequence[str] | None = None,
+) -> list[LedgerEntry]:
+    """Append a batch of entries by one actor under one signature (the bulk path)."""
+    if not items:
+        return []
+    items = list(items)
+    digests = list(payload_digests or [payload_digest(payload) for _, _, payload in items])
+    attestation: Attestation | None = session.info.get("attestation")
+    attested = attestation is not None and attestation.participant_id == actor
+    if not attested:
+        key, private, created = signing_key(session, actor)
+        if created:  # a new key is itself recorded, under its own first signature
+            snapshot = key_snapshot(key)
+            items.insert(0, ("key.created", f"key:{key.key_id}", snapshot))
+            digests.insert(0, payload_digest(snapshot))
+    first = _lock_and_next_seq(session)
+    now = utcnow()
+    entries = [
+        LedgerEntry(
+            seq=first + i, time=now, actor=actor, kind=kind, subject=subject, payload_sha256=digest
+        )
+        for i, ((kind, subject, _), digest) in enumerate(zip(items, digests, strict=True))
+    ]
+    if attested:
+        for entry in entries:
+            entry.key_id, entry.signer = attestation.key_id, "participant"
+            entry.signature, entry.request_sha256 = (
+                attestation.signature,
+                attestation.request_sha256,
+            )
+            entry.signed_from, entry.signed_count = entry.seq, 1
+    else:
+        signature = b64url(private.sign(batch_message(statement(e) for e in entries)))
+        for entry in entries:
+            entry.key_id, entry.signer, entry.signature = key.key_id, key.custody, signature
+            entry.signed_from, entry.signed_count = first, len(entries)
+    frontier = fetch_nodes(session, merkle.frontier_nodes(first - 1))
+    node_rows = []
+    for entry in entries:
+        leaf = merkle.leaf_hash(leaf_data(entry))
+        for (level, index), value in merkle.new_nodes(entry.seq - 1, leaf, frontier):
+            node_rows.append({"level": level, "index": index, "hash": value})
+    session.execute(insert(LedgerEntry), [_row(e) for e in entries])
+    session.execute(insert(LedgerNode), node_rows)
+    return entries
+
+
+def _row(entry: LedgerEntry) -> dict[str, Any]:
+    return {c.name: getattr(entry, c.name) for c in LedgerEntry.__table__.columns}
+
+
+# --- Reading, tree heads and proofs ------------------------------------------------------------
+
+
+def tree_size(session: Session) -> int:
+    return session.scalar(select(func.max(LedgerEntry.seq))) or 0
+
+
+def root_at(session: Session, size: int) -> bytes:
+    nodes = merkle.frontier_nodes(size)
+    found = fetch_nodes(session, nodes) if nodes else {}
+    return merkle.root_from_frontier([found[n] for n in nodes])
+
+
+def tree_head_message(size: int, root_hex: str, timestamp: datetime) -> bytes:
+    return flat_canonical(
+        {"tree_size": size, "root_hash": root_hex, "timestamp": format_time(timestamp)}
+    )
+
+
+def signed_tree_head(session: Session) -> TreeHead:
+    """The newest STH, signing a new one when entries were appended since the last."""
+    size = tree_size(session)
+    latest = session.scalar(select(TreeHead).order_by(TreeHead.tree_size.desc()).limit(1))
+    if latest is not None and latest.tree_size == size:
+        return latest
+    root_hex = root_at(session, size).hex()
+    key, private, created = signing_key(session, PLATFORM)
+    if created:  # record the platform's first key before signing with it
+        record(
+            session,
+            actor=PLATFORM,
+            kind="key.created",
+            subject=f"key:{key.key_id}",
+            payload=key_snapshot(key),
+        )
+        size = tree_size(session)
+        root_hex = root_at(session, size).hex()
+    timestamp = utcnow()
+    head = TreeHead(
+        tree_size=size,
+        root_hash=root_hex,
+        timestamp=timestamp,
+        key_id=key.key_id,
+        signature=b64url(private.sign(tree_head_message(size, root_hex, timestamp))),
+    )
+    session.add(head)
+    try:
+        session.commit()
+    except IntegrityError:  # another process signed the same size first
+        session.rollback()
+        head = session.get(TreeHead, size)
+    return head
+
+
+def tree_head_at(session: Session, size: int) -> TreeHead:
+    head = session.get(TreeHead, size)
+    if head is None:
+        raise NotFound(f"no signed tree head for tree size {size}")
+    return head
+
+
+def get_entry(session: Session, seq: int) -> LedgerEntry:
+    entry = session.get(LedgerEntry, seq)
+    if entry is None:
+        raise NotFound(f"no ledger entry {seq}")
     return entry
+
+
+def inclusion_proof(session: Session, seq: int, size: int) -> list[bytes]:
+    if not 1 <= seq <= size:
+        raise InvalidInput(
+            f"entry {seq} is not inside a tree of size {size}",
+            errors=[{"field": "tree_size", "message": "must be >= seq"}],
+        )
+    current = tree_size(session)
+    if size > current:
+        raise InvalidInput(
+            f"tree size {size} exceeds the ledger's size {current}",
+            errors=[{"field": "tree_size", "message": f"at most {current}"}],
+        )
+    return merkle.resolve(
+        merkle.inclusion_ranges(seq - 1, size), lambda nodes: fetch_nodes(session, nodes)
+    )
+
+
+def consistency_proof(session: Session, first: int, second: int) -> list[bytes]:
+    current = tree_size(session)
+    if not 1 <= first <= second <= current:
+        raise InvalidInput(
+            f"need 1 <= first <= second <= {current} (the ledger's size); got {first}, {second}",
+            errors=[
+                {"field": "second" if second > current else "first", "message": "out of range"}
+            ],
+        )
+    return merkle.resolve(
+        merkle.consistency_ranges(first, second), lambda nodes: fetch_nodes(session, nodes)
+    )
+
+
+def latest_entry(session: Session, subject: str) -> LedgerEntry | None:
+    return session.scalar(
+        select(LedgerEntry)
+        .where(LedgerEntry.subject == subject)
+        .order_by(LedgerEntry.seq.desc())
+        .limit(1)
+    )
 
 
 def entries_for(session: Session, subject: str) -> list[LedgerEntry]:
@@ -68,3 +376,140 @@ def entries_for(session: Session, subject: str) -> list[LedgerEntry]:
             select(LedgerEntry).where(LedgerEntry.subject == subject).order_by(LedgerEntry.seq)
         )
     )
+
+
+# --- Which stored rows the ledger vouches for ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """A kind of stored record whose current state must match its latest ledger entry."""
+
+    prefix: str
+    snapshot: Callable[[Session, str], dict | None]
+    ids: Callable[[Session], Iterable[str]]
+
+
+RECORD_TYPES: dict[str, RecordType] = {}
+
+
+def register_record_type(
+    prefix: str,
+    snapshot: Callable[[Session, str], dict | None],
+    ids: Callable[[Session], Iterable[str]],
+) -> None:
+    RECORD_TYPES[prefix] = RecordType(prefix, snapshot, ids)
+
+
+# --- Key management ----------------------------------------------------------------------------
+
+
+def key_snapshot(key: SigningKey) -> dict:
+    return {
+        "key_id": key.key_id,
+        "participant_id": key.participant_id,
+        "custody": key.custody,
+        "public_key": key.public_key,
+        "created_at": key.created_at,
+        "retired_at": key.retired_at,
+        "revoked_at": key.revoked_at,
+    }
+
+
+def list_keys(session: Session, participant_id: str | None = None) -> list[SigningKey]:
+    query = select(SigningKey).order_by(SigningKey.created_at)
+    if participant_id is not None:
+        query = query.where(SigningKey.participant_id == participant_id)
+    return list(session.scalars(query))
+
+
+def register_participant_key(session: Session, participant_id: str, public_key: str) -> SigningKey:
+    """A participant's own Ed25519 key, with which it signs its writes client-side."""
+    from junkan.ledger.keys import from_b64url, key_id_for, load_public
+
+    try:
+        load_public(public_key)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"not an Ed25519 public key: {exc}",
+            errors=[{"field": "public_key", "message": str(exc)}],
+        ) from exc
+    key_id = key_id_for(from_b64url(public_key))
+    if session.get(SigningKey, key_id) is not None:
+        from junkan.errors import Conflict
+
+        raise Conflict(f"key {key_id} is already registered")
+    key = SigningKey(
+        key_id=key_id,
+        participant_id=participant_id,
+        custody="participant",
+        public_key=public_key,
+        created_at=utcnow(),
+    )
+    session.add(key)
+    session.flush()
+    record(
+        session,
+        actor=participant_id,
+        kind="key.registered",
+        subject=f"key:{key_id}",
+        payload=key_snapshot(key),
+    )
+    session.commit()
+    return key
+
+
+def _owned_key(session: Session, participant_id: str, key_id: str) -> SigningKey:
+    key = session.get(SigningKey, key_id)
+    if key is None or key.participant_id != participant_id:
+        raise NotFound(f"participant {participant_id} has no key {key_id}")
+    return key
+
+
+def revoke_key(session: Session, participant_id: str, key_id: str) -> SigningKey:
+    """Compromised: signatures made with it from now on are refused and flagged."""
+    key = _owned_key(session, participant_id, key_id)
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        record(
+            session,
+            actor=participant_id,
+            kind="key.revoked",
+            subject=f"key:{key_id}",
+            payload=key_snapshot(key),
+        )
+        session.commit()
+    return key
+
+
+def rotate_custodial_key(session: Session, participant_id: str) -> SigningKey:
+    """Retire the current custodial key and make a new one; old entries stay verifiable."""
+    old = _active_key(session, participant_id)
+    if old is not None:
+        old.retired_at = utcnow()
+        record(
+            session,
+            actor=PLATFORM,
+            kind="key.retired",
+            subject=f"key:{old.key_id}",
+            payload=key_snapshot(old),
+        )
+    new = _new_key(session, participant_id, "custodial")
+    record(
+        session,
+        actor=participant_id,
+        kind="key.created",
+        subject=f"key:{new.key_id}",
+        payload=key_snapshot(new),
+    )
+    session.commit()
+    return new
+
+
+register_record_type(
+    "key",
+    lambda session, key_id: (lambda k: key_snapshot(k) if k else None)(
+        session.get(SigningKey, key_id)
+    ),
+    lambda session: session.scalars(select(SigningKey.key_id)),
+)

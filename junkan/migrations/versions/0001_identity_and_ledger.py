@@ -1,4 +1,4 @@
-"""Identity (participants, identifiers, sites, clients, tokens) and the append-only write record.
+"""Identity (participants, identifiers, sites, clients, tokens) and the signed ledger.
 
 Revision ID: 0001
 Revises:
@@ -17,43 +17,31 @@ depends_on = None
 
 SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
-# The write record is append-only: the database itself refuses UPDATE and DELETE.
-POSTGRES_APPEND_ONLY = """
+# The ledger is append-only: the database itself refuses UPDATE and DELETE on these tables.
+APPEND_ONLY = ("ledger_entries", "ledger_nodes", "ledger_tree_heads")
+POSTGRES_GUARD = """
 CREATE FUNCTION junkan_ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'ledger_entries is append-only (% refused)', TG_OP
+  RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP
     USING ERRCODE = 'insufficient_privilege';
 END $$;
-CREATE TRIGGER ledger_entries_append_only BEFORE UPDATE OR DELETE ON ledger_entries
-  FOR EACH ROW EXECUTE FUNCTION junkan_ledger_append_only();
 """
-SQLITE_APPEND_ONLY = [
-    """CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
-       BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only (UPDATE refused)'); END""",
-    """CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
-       BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only (DELETE refused)'); END""",
-]
+
+
+def _guard(table: str) -> list[str]:
+    if op.get_bind().dialect.name == "postgresql":
+        return [
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION junkan_ledger_append_only()"
+        ]
+    return [
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} BEGIN "
+        f"SELECT RAISE(ABORT, '{table} is append-only ({verb} refused)'); END"
+        for verb in ("UPDATE", "DELETE")
+    ]
 
 
 def upgrade() -> None:
-    op.create_table(
-        "ledger_entries",
-        sa.Column("seq", SEQ, autoincrement=True, nullable=False),
-        sa.Column("time", UTCDateTime(), nullable=False),
-        sa.Column("actor", sa.String(80), nullable=False),
-        sa.Column("kind", sa.String(80), nullable=False),
-        sa.Column("subject", sa.String(200), nullable=False),
-        sa.Column("payload_sha256", sa.String(64), nullable=False),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_ledger_entries")),
-        sqlite_autoincrement=True,
-    )
-    op.create_index("ix_ledger_entries_subject", "ledger_entries", ["subject"])
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(POSTGRES_APPEND_ONLY)
-    else:
-        for statement in SQLITE_APPEND_ONLY:
-            op.execute(statement)
-
     op.create_table(
         "participants",
         sa.Column("id", sa.String(36), nullable=False),
@@ -152,14 +140,85 @@ def upgrade() -> None:
     op.create_index(op.f("ix_access_tokens_client_id"), "access_tokens", ["client_id"])
     op.create_index("ix_access_tokens_expires_at", "access_tokens", ["expires_at"])
 
+    op.create_table(
+        "signing_keys",
+        sa.Column("key_id", sa.String(40), nullable=False),
+        sa.Column("participant_id", sa.String(36), nullable=True),
+        sa.Column("custody", sa.String(12), nullable=False),
+        sa.Column("public_key", sa.String(64), nullable=False),
+        sa.Column("private_key", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("retired_at", UTCDateTime(), nullable=True),
+        sa.Column("revoked_at", UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["participant_id"],
+            ["participants.id"],
+            ondelete="RESTRICT",
+            name=op.f("fk_signing_keys_participant_id_participants"),
+        ),
+        sa.PrimaryKeyConstraint("key_id", name=op.f("pk_signing_keys")),
+    )
+    op.create_index(op.f("ix_signing_keys_participant_id"), "signing_keys", ["participant_id"])
+    op.create_table(
+        "ledger_entries",
+        sa.Column("seq", SEQ, autoincrement=True, nullable=False),
+        sa.Column("time", UTCDateTime(), nullable=False),
+        sa.Column("actor", sa.String(80), nullable=False),
+        sa.Column("kind", sa.String(80), nullable=False),
+        sa.Column("subject", sa.String(200), nullable=False),
+        sa.Column("payload_sha256", sa.String(64), nullable=False),
+        sa.Column("key_id", sa.String(40), nullable=False),
+        sa.Column("signer", sa.String(12), nullable=False),
+        sa.Column("signature", sa.String(88), nullable=False),
+        sa.Column("signed_from", SEQ, nullable=False),
+        sa.Column("signed_count", sa.Integer(), nullable=False),
+        sa.Column("request_sha256", sa.String(64), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["key_id"], ["signing_keys.key_id"], name=op.f("fk_ledger_entries_key_id_signing_keys")
+        ),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_ledger_entries")),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_ledger_entries_subject", "ledger_entries", ["subject"])
+
+    op.create_table(
+        "ledger_nodes",
+        sa.Column("level", sa.SmallInteger(), autoincrement=False, nullable=False),
+        sa.Column("index", SEQ, autoincrement=False, nullable=False),
+        sa.Column("hash", sa.LargeBinary(32), nullable=False),
+        sa.PrimaryKeyConstraint("level", "index", name=op.f("pk_ledger_nodes")),
+    )
+    op.create_table(
+        "ledger_tree_heads",
+        sa.Column("tree_size", SEQ, autoincrement=False, nullable=False),
+        sa.Column("root_hash", sa.String(64), nullable=False),
+        sa.Column("timestamp", UTCDateTime(), nullable=False),
+        sa.Column("key_id", sa.String(40), nullable=False),
+        sa.Column("signature", sa.String(88), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["key_id"],
+            ["signing_keys.key_id"],
+            name=op.f("fk_ledger_tree_heads_key_id_signing_keys"),
+        ),
+        sa.PrimaryKeyConstraint("tree_size", name=op.f("pk_ledger_tree_heads")),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(POSTGRES_GUARD)
+    for table in APPEND_ONLY:
+        for statement in _guard(table):
+            op.execute(statement)
+
 
 def downgrade() -> None:
+    op.drop_table("ledger_tree_heads")
+    op.drop_table("ledger_nodes")
+    op.drop_table("ledger_entries")
+    op.drop_table("signing_keys")
     op.drop_table("access_tokens")
     op.drop_table("api_clients")
     op.drop_table("identifiers")
     op.drop_table("sites")
     op.drop_table("participant_roles")
     op.drop_table("participants")
-    op.drop_table("ledger_entries")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS junkan_ledger_append_only()")

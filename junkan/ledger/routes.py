@@ -1,0 +1,148 @@
+"""Ledger API: signed tree heads, entries with inclusion proofs, consistency proofs, keys."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import StreamingResponse
+
+from junkan.deps import ParticipantCallerDep, SessionDep
+from junkan.errors import Forbidden, InvalidInput, Unauthorized
+from junkan.identity.service import TokenRejected, caller_for_token
+from junkan.ledger import merkle, schemas, service
+from junkan.ledger.keys import verify
+from junkan.ledger.models import SigningKey
+from junkan.ledger.verify import export_lines
+
+router = APIRouter(prefix="/ledger", tags=["ledger"])
+
+SIGNATURE_HEADER = "Junkan-Signature"
+_SIGNATURE = re.compile(r'\s*keyId="(?P<key>[^"]+)"\s*,\s*signature="(?P<sig>[A-Za-z0-9_-]+)"\s*')
+
+
+@router.get("/sth", response_model=schemas.TreeHeadOut)
+def signed_tree_head(session: SessionDep):
+    """The newest signed tree head: anyone can pin it and later ask for consistency."""
+    return service.signed_tree_head(session)
+
+
+@router.get("/keys", response_model=schemas.KeyList)
+def list_keys(session: SessionDep, participant_id: str | None = None):
+    """Every public key that has signed entries or tree heads, with its custody and status."""
+    return {"data": service.list_keys(session, participant_id)}
+
+
+@router.get("/entries/{seq}", response_model=schemas.EntryWithProof)
+def get_entry(
+    seq: int,
+    session: SessionDep,
+    caller: ParticipantCallerDep,
+    tree_size: Annotated[int | None, Query(ge=1, description="Default: the newest STH")] = None,
+):
+    """An entry with its inclusion proof against the newest (or a given) tree size."""
+    entry = service.get_entry(session, seq)
+    head = None
+    if tree_size is None:
+        head = service.signed_tree_head(session)
+        tree_size = head.tree_size
+    proof = service.inclusion_proof(session, seq, tree_size)
+    if head is None:
+        head = session.get(service.TreeHead, tree_size)
+    return {
+        "entry": entry,
+        "statement": service.statement(entry).decode(),
+        "leaf_data": service.leaf_data(entry).decode(),
+        "proof": {
+            "leaf_index": seq - 1,
+            "tree_size": tree_size,
+            "leaf_hash": merkle.leaf_hash(service.leaf_data(entry)).hex(),
+            "hashes": [h.hex() for h in proof],
+            "root_hash": service.root_at(session, tree_size).hex(),
+            "tree_head": head,
+        },
+    }
+
+
+@router.get("/consistency", response_model=schemas.ConsistencyProof)
+def consistency(
+    session: SessionDep, first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)]
+):
+    """RFC 9162 consistency proof: the tree of size `first` is a prefix of size `second`."""
+    proof = service.consistency_proof(session, first, second)
+    return {
+        "first": first,
+        "second": second,
+        "first_root": service.root_at(session, first).hex(),
+        "second_root": service.root_at(session, second).hex(),
+        "hashes": [h.hex() for h in proof],
+    }
+
+
+@router.get("/export")
+def export(session: SessionDep, caller: ParticipantCallerDep):
+    """The whole ledger as JSON lines, for `junkan verify --file` by a third party."""
+    return StreamingResponse(
+        export_lines(session),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": 'attachment; filename="ledger.jsonl"'},
+    )
+
+
+@router.post("/keys", status_code=status.HTTP_201_CREATED, response_model=schemas.KeyOut)
+def register_key(data: schemas.KeyIn, session: SessionDep, caller: ParticipantCallerDep):
+    """Register your own Ed25519 key; sign writes with it in the Junkan-Signature header."""
+    return service.register_participant_key(session, caller.participant_id, data.public_key)
+
+
+@router.delete("/keys/{key_id}", response_model=schemas.KeyOut)
+def revoke_key(key_id: str, session: SessionDep, caller: ParticipantCallerDep):
+    return service.revoke_key(session, caller.participant_id, key_id)
+
+
+@router.post("/keys/rotate", status_code=status.HTTP_201_CREATED, response_model=schemas.KeyOut)
+def rotate_key(session: SessionDep, caller: ParticipantCallerDep):
+    """Retire your custodial key and start signing with a new one."""
+    return service.rotate_custodial_key(session, caller.participant_id)
+
+
+async def attest_request(request: Request, session: SessionDep) -> None:
+    """Checks a client-side signature over the request body and hands it to the ledger.
+
+    Header: `Junkan-Signature: keyId="<key id>", signature="<base64url Ed25519>"`, the
+    signature taken over b"junkan-request-v1\\n" + SHA-256(body).
+    """
+    header = request.headers.get(SIGNATURE_HEADER)
+    if header is None:
+        return
+    match = _SIGNATURE.fullmatch(header)
+    if match is None:
+        raise InvalidInput(
+            f'{SIGNATURE_HEADER} must read keyId="…", signature="…"',
+            errors=[{"field": SIGNATURE_HEADER, "message": "malformed"}],
+        )
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("A signed request also needs a bearer token.")
+    try:
+        caller = caller_for_token(session, token.strip())
+    except TokenRejected as exc:
+        raise Unauthorized(exc.reason) from exc
+    key = session.get(SigningKey, match["key"])
+    if key is None or key.custody != "participant" or key.participant_id != caller.participant_id:
+        raise Forbidden(f"{match['key']} is not a registered key of the caller.")
+    if key.revoked_at is not None:
+        raise Forbidden(f"{match['key']} was revoked; register a new key.")
+    digest = hashlib.sha256(await request.body()).hexdigest()
+    if not verify(key.public_key, match["sig"], service.request_message(digest)):
+        raise Unauthorized(
+            "The request signature does not verify against the body.", code="BadSignature"
+        )
+    session.info["attestation"] = service.Attestation(
+        key_id=key.key_id,
+        participant_id=caller.participant_id,
+        request_sha256=digest,
+        signature=match["sig"],
+    )

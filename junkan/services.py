@@ -1,0 +1,4 @@
+"""Imports every domain's service so that the ledger knows every record type it vouches for."""
+
+import junkan.identity.service  # noqa: F401
+import junkan.ledger.service  # noqa: F401
