@@ -310,3 +310,30 @@ def test_participant_snapshot_in_the_ledger_matches_the_stored_state(session):
     participant = service.create_participant(session, data, actor="test")
     [entry] = [e for e in _entries(session) if e.subject == f"participant:{participant.id}"]
     assert entry.payload_sha256 == payload_digest(service.participant_snapshot(participant))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    texts=st.lists(st.text(), min_size=6, max_size=6),
+    numbers=st.lists(st.integers(0, 2**53 - 1), min_size=3, max_size=3),
+    with_request=st.booleans(),
+)
+def test_hand_written_statements_are_the_canonical_json(texts, numbers, with_request):
+    from junkan.ledger.service import Entry, leaf_data
+
+    try:
+        rfc8785.dumps(texts)
+    except rfc8785.CanonicalizationError:
+        return
+    entry = Entry(numbers[0], datetime(2026, 1, 2, 3, 4, 5, 6789), texts[0], texts[1], texts[2],
+                  texts[3], texts[4], "custodial", texts[5], numbers[1], numbers[2],
+                  "ab" * 32 if with_request else None)
+    fields = {"seq": entry.seq, "time": "2026-01-02T03:04:05.006789Z", "actor": entry.actor,
+              "kind": entry.kind, "subject": entry.subject,
+              "payload_sha256": entry.payload_sha256}
+    assert statement(entry, "2026-01-02T03:04:05.006789Z") == flat_canonical(fields)
+    fields |= {"key_id": entry.key_id, "signer": entry.signer, "signature": entry.signature,
+               "signed_from": entry.signed_from, "signed_count": entry.signed_count}
+    if with_request:
+        fields["request_sha256"] = entry.request_sha256
+    assert leaf_data(entry, "2026-01-02T03:04:05.006789Z") == rfc8785.dumps(fields)

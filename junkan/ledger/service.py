@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from json.encoder import encode_basestring as _quote  # the C encoder json.dumps uses
 from typing import Any
 
 import rfc8785
-from sqlalchemy import func, insert, select, text, tuple_
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -66,38 +67,31 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def statement(entry: LedgerEntry) -> bytes:
-    """What the entry's signer signs: the canonical JSON of the write's facts."""
-    return flat_canonical(
-        {
-            "seq": entry.seq,
-            "time": format_time(entry.time),
-            "actor": entry.actor,
-            "kind": entry.kind,
-            "subject": entry.subject,
-            "payload_sha256": entry.payload_sha256,
-        }
-    )
+def statement(entry, time_text: str | None = None) -> bytes:
+    """What the entry's signer signs: the canonical JSON of the write's facts.
+
+    Written out key by key (in RFC 8785 order) because verification builds millions of
+    these; a test holds it equal to `flat_canonical` of the same fields.
+    """
+    return (
+        f'{{"actor":{_quote(entry.actor)},"kind":{_quote(entry.kind)},'
+        f'"payload_sha256":{_quote(entry.payload_sha256)},"seq":{int(entry.seq)},'
+        f'"subject":{_quote(entry.subject)},'
+        f'"time":{_quote(time_text or format_time(entry.time))}}}'
+    ).encode()
 
 
-def leaf_data(entry: LedgerEntry) -> bytes:
+def leaf_data(entry, time_text: str | None = None) -> bytes:
     """What the Merkle tree commits to: the statement plus who signed it and how."""
-    fields = {
-        "seq": entry.seq,
-        "time": format_time(entry.time),
-        "actor": entry.actor,
-        "kind": entry.kind,
-        "subject": entry.subject,
-        "payload_sha256": entry.payload_sha256,
-        "key_id": entry.key_id,
-        "signer": entry.signer,
-        "signature": entry.signature,
-        "signed_from": entry.signed_from,
-        "signed_count": entry.signed_count,
-    }
-    if entry.request_sha256:
-        fields["request_sha256"] = entry.request_sha256
-    return flat_canonical(fields)
+    request = f'"request_sha256":{_quote(entry.request_sha256)},' if entry.request_sha256 else ""
+    return (
+        f'{{"actor":{_quote(entry.actor)},"key_id":{_quote(entry.key_id)},'
+        f'"kind":{_quote(entry.kind)},"payload_sha256":{_quote(entry.payload_sha256)},'
+        f'{request}"seq":{int(entry.seq)},"signature":{_quote(entry.signature)},'
+        f'"signed_count":{int(entry.signed_count)},"signed_from":{int(entry.signed_from)},'
+        f'"signer":{_quote(entry.signer)},"subject":{_quote(entry.subject)},'
+        f'"time":{_quote(time_text or format_time(entry.time))}}}'
+    ).encode()
 
 
 def batch_message(statements: Iterable[bytes]) -> bytes:
@@ -176,12 +170,20 @@ def _lock_and_next_seq(session: Session) -> int:
 
 
 def fetch_nodes(session: Session, nodes: Sequence[merkle.Node]) -> dict[merkle.Node, bytes]:
+    """Nodes by (level, index) in one query that both databases answer from the primary key."""
+    by_level: dict[int, list[int]] = {}
+    for level, index in nodes:
+        by_level.setdefault(level, []).append(index)
     found: dict[merkle.Node, bytes] = {}
-    for start in range(0, len(nodes), 500):
-        chunk = nodes[start : start + 500]
+    if by_level:
         rows = session.execute(
             select(LedgerNode.level, LedgerNode.index, LedgerNode.hash).where(
-                tuple_(LedgerNode.level, LedgerNode.index).in_(chunk)
+                or_(
+                    *(
+                        and_(LedgerNode.level == level, LedgerNode.index.in_(indexes))
+                        for level, indexes in by_level.items()
+                    )
+                )
             )
         )
         found.update({(level, index): bytes(value) for level, index, value in rows})
@@ -189,6 +191,24 @@ def fetch_nodes(session: Session, nodes: Sequence[merkle.Node]) -> dict[merkle.N
     if missing:
         raise RuntimeError(f"ledger nodes missing: {missing[:5]}")
     return found
+
+
+@dataclass(slots=True)
+class Entry:
+    """An appended entry as plain data: the bulk path builds millions of these."""
+
+    seq: int
+    time: datetime
+    actor: str
+    kind: str
+    subject: str
+    payload_sha256: str
+    key_id: str = ""
+    signer: str = ""
+    signature: str = ""
+    signed_from: int = 0
+    signed_count: int = 0
+    request_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,7 +221,7 @@ class Attestation:
     signature: str
 
 
-def record(session: Session, *, actor: str, kind: str, subject: str, payload: Any) -> LedgerEntry:
+def record(session: Session, *, actor: str, kind: str, subject: str, payload: Any) -> Entry:
     """Add the signed entry for a write to the caller's transaction; it commits with it."""
     return record_many(session, actor=actor, items=[(kind, subject, payload)])[-1]
 
@@ -212,7 +232,7 @@ def record_many(
     actor: str,
     items: Sequence[tuple[str, str, Any]],
     payload_digests: Sequence[str] | None = None,
-) -> list[LedgerEntry]:
+) -> list[Entry]:
     """Append a batch of entries by one actor under one signature (the bulk path)."""
     if not items:
         return []
@@ -228,38 +248,69 @@ def record_many(
             digests.insert(0, payload_digest(snapshot))
     first = _lock_and_next_seq(session)
     now = utcnow()
+    stamp = format_time(now)
     entries = [
-        LedgerEntry(
-            seq=first + i, time=now, actor=actor, kind=kind, subject=subject, payload_sha256=digest
-        )
+        Entry(first + i, now, actor, kind, subject, digest)
         for i, ((kind, subject, _), digest) in enumerate(zip(items, digests, strict=True))
     ]
     if attested:
         for entry in entries:
             entry.key_id, entry.signer = attestation.key_id, "participant"
-            entry.signature, entry.request_sha256 = (
-                attestation.signature,
-                attestation.request_sha256,
-            )
+            entry.signature = attestation.signature
+            entry.request_sha256 = attestation.request_sha256
             entry.signed_from, entry.signed_count = entry.seq, 1
     else:
-        signature = b64url(private.sign(batch_message(statement(e) for e in entries)))
+        signature = b64url(private.sign(batch_message(statement(e, stamp) for e in entries)))
         for entry in entries:
             entry.key_id, entry.signer, entry.signature = key.key_id, key.custody, signature
             entry.signed_from, entry.signed_count = first, len(entries)
     frontier = fetch_nodes(session, merkle.frontier_nodes(first - 1))
     node_rows = []
     for entry in entries:
-        leaf = merkle.leaf_hash(leaf_data(entry))
+        leaf = merkle.leaf_hash(leaf_data(entry, stamp))
         for (level, index), value in merkle.new_nodes(entry.seq - 1, leaf, frontier):
-            node_rows.append({"level": level, "index": index, "hash": value})
-    session.execute(insert(LedgerEntry), [_row(e) for e in entries])
-    session.execute(insert(LedgerNode), node_rows)
+            node_rows.append((level, index, value))
+    _insert_rows(session, entries, node_rows, now)
     return entries
 
 
-def _row(entry: LedgerEntry) -> dict[str, Any]:
-    return {c.name: getattr(entry, c.name) for c in LedgerEntry.__table__.columns}
+_ENTRY_FIELDS = [c.name for c in LedgerEntry.__table__.columns]
+
+
+def _insert_rows(session: Session, entries: list[Entry], nodes: list[tuple], now: datetime):
+    """Plain executemany: bulk writes are the hot path, so SQLAlchemy's per-row parameter
+    processing is skipped; the one timestamp of the batch goes through the column's own bind
+    processor, so rows read back exactly as if the ORM had written them."""
+    connection = session.connection()
+    dialect = connection.dialect
+    processor = LedgerEntry.__table__.c.time.type.dialect_impl(dialect).bind_processor(dialect)
+    stored_time = processor(now) if processor else now
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+
+    def sql(table, columns) -> str:
+        quoted = ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
+        placeholders = ", ".join([marker] * len(columns))
+        return f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608 (metadata names)
+
+    rows = [
+        (
+            e.seq,
+            stored_time,
+            e.actor,
+            e.kind,
+            e.subject,
+            e.payload_sha256,
+            e.key_id,
+            e.signer,
+            e.signature,
+            e.signed_from,
+            e.signed_count,
+            e.request_sha256,
+        )
+        for e in entries
+    ]
+    connection.exec_driver_sql(sql("ledger_entries", _ENTRY_FIELDS), rows)
+    connection.exec_driver_sql(sql("ledger_nodes", ["level", "index", "hash"]), nodes)
 
 
 # --- Reading, tree heads and proofs ------------------------------------------------------------

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from junkan.ledger import merkle
 from junkan.ledger.keys import verify as verify_signature
-from junkan.ledger.models import LedgerEntry, LedgerNode, SigningKey, TreeHead
+from junkan.ledger.models import LedgerEntry, SigningKey, TreeHead
 from junkan.ledger.service import (
     RECORD_TYPES,
+    Entry,
     batch_message,
     format_time,
     leaf_data,
@@ -98,6 +99,7 @@ def verify_ledger(
     latest: dict[str, tuple[int, str, str]] = {}
     batch: _Batch | None = None
     expected = 1
+    raw_time, stamp = None, ""
 
     def close(batch: _Batch) -> None:
         first = batch.first
@@ -129,6 +131,8 @@ def verify_ledger(
                 leaves.append(b"")
                 merkle.new_nodes(missing - 1, hashlib.sha256(b"missing").digest(), frontier)
         expected = entry.seq + 1
+        if entry.time != raw_time:  # entries of a batch share their time: convert it once
+            raw_time, stamp = entry.time, time_text(entry.time)
         if entry.signer == "participant":
             if batch is not None:
                 close(batch)
@@ -157,12 +161,12 @@ def verify_ledger(
                         f"ledger entry {entry.seq}",
                         f"its batch should start at {entry.signed_from}",
                     )
-            batch.statements.append(statement(entry))
+            batch.statements.append(statement(entry, stamp))
             batch.seqs.append(entry.seq)
             if len(batch.seqs) == entry.signed_count:
                 close(batch)
                 batch = None
-        leaf = merkle.leaf_hash(leaf_data(entry))
+        leaf = merkle.leaf_hash(leaf_data(entry, stamp))
         leaves.append(leaf)
         merkle.new_nodes(entry.seq - 1, leaf, frontier)
         if entry.seq in heads:
@@ -223,18 +227,37 @@ def _root(frontier: dict[merkle.Node, bytes], size: int) -> bytes:
 
 
 def _as_time(value):
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    """A stored or exported time as an aware UTC datetime (SQLite hands back text)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def time_text(value) -> str:
+    if isinstance(value, str) and len(value) == 26 and value[10] == " ":
+        return value.replace(" ", "T") + "Z"  # SQLite's stored form of a UTC datetime
+    return format_time(_as_time(value))
 
 
 # --- The live database ---------------------------------------------------------------------------
 
 
-def _stream(session: Session, statement_, batch: int = 20_000) -> Iterator[Any]:
-    result = session.execute(statement_.execution_options(yield_per=batch))
-    for partition in result.partitions():
+def _stream(session: Session, sql: str, batch: int = 20_000) -> Iterator[tuple]:
+    """Raw rows, no per-row type processing: verification reads every row there is."""
+    options = {"stream_results": True, "yield_per": batch}
+    for partition in (
+        session.connection().exec_driver_sql(sql, execution_options=options).partitions()
+    ):
         yield from partition
+
+
+def _select(session: Session, table: str, columns: list[str], order: list[str]) -> str:
+    quote = session.get_bind().dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    ordering = ", ".join(quote(c) for c in order)
+    return f"SELECT {names} FROM {table} ORDER BY {ordering}"  # noqa: S608 (metadata names)
 
 
 def verify_database(session: Session, progress: Callable[[int], None] | None = None) -> Report:
@@ -242,7 +265,8 @@ def verify_database(session: Session, progress: Callable[[int], None] | None = N
 
     keys = {k.key_id: k for k in session.scalars(select(SigningKey))}
     heads = list(session.scalars(select(TreeHead)))
-    entries = _stream(session, select(*LedgerEntry.__table__.columns).order_by(LedgerEntry.seq))
+    rows = _stream(session, _select(session, "ledger_entries", ENTRY_FIELDS, ["seq"]))
+    entries = (Entry(*row) for row in rows)
     report, leaves, latest = verify_ledger(entries, keys, heads, progress)
     _check_nodes(session, report, leaves)
     _check_records(session, report, latest)
@@ -256,10 +280,7 @@ def _check_nodes(session: Session, report: Report, leaves: list[bytes]) -> None:
     one row that was touched instead of every node above an altered entry.
     """
     stored = _stream(
-        session,
-        select(LedgerNode.level, LedgerNode.index, LedgerNode.hash).order_by(
-            LedgerNode.level, LedgerNode.index
-        ),
+        session, _select(session, "ledger_nodes", ["level", "index", "hash"], ["level", "index"])
     )
     below: dict[int, bytes] = {}
     current: dict[int, bytes] = {}
@@ -366,7 +387,10 @@ def export_lines(session: Session) -> Iterator[str]:
             + "\n"
         )
     columns = LedgerEntry.__table__.columns
-    for row in _stream(session, select(*columns).order_by(LedgerEntry.seq)):
+    result = session.execute(
+        select(*columns).order_by(LedgerEntry.seq).execution_options(yield_per=10_000)
+    )
+    for row in result:
         yield (
             json.dumps(
                 {"type": "entry", **{f: _plain(getattr(row, f)) for f in ENTRY_FIELDS}},
