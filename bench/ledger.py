@@ -62,17 +62,22 @@ def main() -> None:
             written = 0
             while written < args.entries:
                 size = min(args.batch, args.entries - written)
-                items = [("telemetry.reading", f"battery:{(written + i) % 5000}", None)
-                         for i in range(size)]
-                service.record_many(session, actor="platform", items=items,
-                                    payload_digests=[digest] * size)
+                items = [
+                    ("telemetry.reading", f"battery:{(written + i) % 5000}", None)
+                    for i in range(size)
+                ]
+                service.record_many(
+                    session, actor="platform", items=items, payload_digests=[digest] * size
+                )
                 session.commit()
                 written += size
             append_s = time.perf_counter() - start
             appends_per_s = written / append_s
-            print(f"appends   {written:,} entries in {append_s:.1f} s = {appends_per_s:,.0f} /s"
-                  f"  = {appends_per_s / signs_per_s:.2f} x raw signing"
-                  f"  [target >= 20,000 /s: {'met' if appends_per_s >= 20_000 else 'MISSED'}]")
+            print(
+                f"appends   {written:,} entries in {append_s:.1f} s = {appends_per_s:,.0f} /s"
+                f"  = {appends_per_s / signs_per_s:.2f} x raw signing"
+                f"  [target >= 20,000 /s: {'met' if appends_per_s >= 20_000 else 'MISSED'}]"
+            )
 
             head = service.signed_tree_head(session)
             root = bytes.fromhex(head.root_hash)
@@ -81,24 +86,30 @@ def main() -> None:
             start = time.perf_counter()
             proofs = [(seq, service.inclusion_proof(session, seq, size)) for seq in picks]
             generate_ms = (time.perf_counter() - start) / len(picks) * 1e3
-            leaves = {seq: merkle.leaf_hash(service.leaf_data(service.get_entry(session, seq)))
-                      for seq in picks}
+            leaves = {
+                seq: merkle.leaf_hash(service.leaf_data(service.get_entry(session, seq)))
+                for seq in picks
+            }
             start = time.perf_counter()
             for seq, proof in proofs:
                 assert merkle.verify_inclusion(seq - 1, size, leaves[seq], proof, root)
             verify_ms = (time.perf_counter() - start) / len(proofs) * 1e3
             hash_ms = 1e3 / hashes_per_s
-            print(f"proof     generate {generate_ms:.3f} ms, verify {verify_ms:.4f} ms "
-                  f"= {verify_ms / hash_ms:.0f} x one SHA-256 at size {size:,}"
-                  f"  [target < 1 ms: {'met' if verify_ms < 1 else 'MISSED'}]")
+            print(
+                f"proof     generate {generate_ms:.3f} ms, verify {verify_ms:.4f} ms "
+                f"= {verify_ms / hash_ms:.0f} x one SHA-256 at size {size:,}"
+                f"  [target < 1 ms: {'met' if verify_ms < 1 else 'MISSED'}]"
+            )
 
             start = time.perf_counter()
             report = verify_database(session)
             verify_s = time.perf_counter() - start
             assert report.ok, report.findings[:5]
-            print(f"verify    {report.entries:,} entries, {report.nodes:,} nodes in "
-                  f"{verify_s:.1f} s = {report.entries / verify_s / hashes_per_s:.3f} x "
-                  f"SHA-256 rate  [target < 60 s: {'met' if verify_s < 60 else 'MISSED'}]")
+            print(
+                f"verify    {report.entries:,} entries, {report.nodes:,} nodes in "
+                f"{verify_s:.1f} s = {report.entries / verify_s / hashes_per_s:.3f} x "
+                f"SHA-256 rate  [target < 60 s: {'met' if verify_s < 60 else 'MISSED'}]"
+            )
         engine.dispose()
 
 

@@ -12,7 +12,7 @@ from junkan.db import make_engine, make_sessionmaker
 from junkan.errors import install_problem_handlers, problem_response
 from junkan.identity.routes import auth_router
 from junkan.identity.routes import router as identity_router
-from junkan.ledger.routes import attest_request
+from junkan.ledger.routes import attest_request, commitments_router
 from junkan.ledger.routes import router as ledger_router
 
 
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(identity_router)
     app.include_router(ledger_router)
+    app.include_router(commitments_router)
 
     @app.get("/", tags=["meta"])
     def index():

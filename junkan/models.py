@@ -8,4 +8,10 @@ from junkan.identity.models import (  # noqa: F401
     ParticipantRole,
     Site,
 )
-from junkan.ledger.models import LedgerEntry, LedgerNode, SigningKey, TreeHead  # noqa: F401
+from junkan.ledger.models import (  # noqa: F401
+    Commitment,
+    LedgerEntry,
+    LedgerNode,
+    SigningKey,
+    TreeHead,
+)

@@ -1,4 +1,5 @@
 """Imports every domain's service so that the ledger knows every record type it vouches for."""
 
 import junkan.identity.service  # noqa: F401
+import junkan.ledger.commitments  # noqa: F401
 import junkan.ledger.service  # noqa: F401

@@ -325,15 +325,36 @@ def test_hand_written_statements_are_the_canonical_json(texts, numbers, with_req
         rfc8785.dumps(texts)
     except rfc8785.CanonicalizationError:
         return
-    entry = Entry(numbers[0], datetime(2026, 1, 2, 3, 4, 5, 6789), texts[0], texts[1], texts[2],
-                  texts[3], texts[4], "custodial", texts[5], numbers[1], numbers[2],
-                  "ab" * 32 if with_request else None)
-    fields = {"seq": entry.seq, "time": "2026-01-02T03:04:05.006789Z", "actor": entry.actor,
-              "kind": entry.kind, "subject": entry.subject,
-              "payload_sha256": entry.payload_sha256}
+    entry = Entry(
+        numbers[0],
+        datetime(2026, 1, 2, 3, 4, 5, 6789),
+        texts[0],
+        texts[1],
+        texts[2],
+        texts[3],
+        texts[4],
+        "custodial",
+        texts[5],
+        numbers[1],
+        numbers[2],
+        "ab" * 32 if with_request else None,
+    )
+    fields = {
+        "seq": entry.seq,
+        "time": "2026-01-02T03:04:05.006789Z",
+        "actor": entry.actor,
+        "kind": entry.kind,
+        "subject": entry.subject,
+        "payload_sha256": entry.payload_sha256,
+    }
     assert statement(entry, "2026-01-02T03:04:05.006789Z") == flat_canonical(fields)
-    fields |= {"key_id": entry.key_id, "signer": entry.signer, "signature": entry.signature,
-               "signed_from": entry.signed_from, "signed_count": entry.signed_count}
+    fields |= {
+        "key_id": entry.key_id,
+        "signer": entry.signer,
+        "signature": entry.signature,
+        "signed_from": entry.signed_from,
+        "signed_count": entry.signed_count,
+    }
     if with_request:
         fields["request_sha256"] = entry.request_sha256
     assert leaf_data(entry, "2026-01-02T03:04:05.006789Z") == rfc8785.dumps(fields)

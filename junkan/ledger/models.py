@@ -75,3 +75,18 @@ class TreeHead(Base):
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime())
     key_id: Mapped[str] = mapped_column(ForeignKey("signing_keys.key_id"))
     signature: Mapped[str] = mapped_column(String(88))
+
+
+class Commitment(Base):
+    """A published commitment: the value stays with its owner, the commitment is in the log."""
+
+    __tablename__ = "commitments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participants.id", ondelete="RESTRICT"), index=True
+    )
+    scheme: Mapped[str] = mapped_column(String(12))  # sha256 | pedersen
+    commitment: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from junkan.deps import ParticipantCallerDep, SessionDep
-from junkan.errors import Forbidden, InvalidInput, Unauthorized
+from junkan.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from junkan.identity.service import TokenRejected, caller_for_token
-from junkan.ledger import merkle, schemas, service
+from junkan.ledger import commitments, merkle, schemas, service
 from junkan.ledger.keys import verify
-from junkan.ledger.models import SigningKey
+from junkan.ledger.models import Commitment, SigningKey
 from junkan.ledger.verify import export_lines
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
@@ -146,3 +146,119 @@ async def attest_request(request: Request, session: SessionDep) -> None:
         request_sha256=digest,
         signature=match["sig"],
     )
+
+
+# --- Commitments ---------------------------------------------------------------------------------
+
+commitments_router = APIRouter(prefix="/commitments", tags=["commitments"])
+
+
+def _commitment_problem(exc: commitments.CommitmentError, field: str) -> InvalidInput:
+    return InvalidInput(str(exc), errors=[{"field": field, "message": str(exc)}])
+
+
+@commitments_router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=schemas.CommitmentOut
+)
+def publish_commitment(
+    data: schemas.CommitmentIn, session: SessionDep, caller: ParticipantCallerDep
+):
+    """Publish a commitment in the ledger. Send `value` and get the opening back once (it is
+    not stored), or compute the commitment yourself and send only `commitment`."""
+    try:
+        row, seq, opening = commitments.publish(
+            session, caller.participant_id, data.scheme, data.commitment, data.value, data.label
+        )
+    except commitments.CommitmentError as exc:
+        raise _commitment_problem(exc, "commitment" if data.commitment else "value") from exc
+    return {
+        **schemas.CommitmentOut.model_validate(row).model_dump(),
+        "ledger_seq": seq,
+        "opening": opening,
+    }
+
+
+@commitments_router.get("/{commitment_id}", response_model=schemas.CommitmentOut)
+def get_commitment(commitment_id: str, session: SessionDep):
+    """A published commitment and the ledger entry that published it (public: it hides)."""
+    row = session.get(Commitment, commitment_id)
+    if row is None:
+        raise NotFound(f"no commitment {commitment_id}")
+    entry = service.latest_entry(session, f"commitment:{commitment_id}")
+    return {
+        **schemas.CommitmentOut.model_validate(row).model_dump(),
+        "ledger_seq": entry.seq if entry else None,
+    }
+
+
+@commitments_router.post("/verify", response_model=schemas.CheckOut)
+def verify_opening(data: schemas.OpeningCheckIn, session: SessionDep):
+    """Check that a value (with its salt or blinding) opens a commitment. Nothing is stored."""
+    try:
+        commitment = commitments.resolve(session, data.commitment)
+        if data.scheme == "sha256":
+            if data.salt is None:
+                raise commitments.CommitmentError("a sha256 opening needs the salt")
+            valid = commitments.check_salted(commitment, data.value, data.salt)
+        else:
+            if data.blinding is None:
+                raise commitments.CommitmentError("a pedersen opening needs the blinding")
+            value = commitments.fixed_point(data.value, 0, "value (fixed-point integer)")
+            valid = commitments.check_opening(
+                commitment, value, commitments.blinding_from(data.blinding)
+            )
+    except commitments.CommitmentError as exc:
+        raise _commitment_problem(exc, "commitment") from exc
+    return {
+        "valid": valid,
+        "detail": "the value opens the commitment"
+        if valid
+        else "the value does not open the commitment",
+    }
+
+
+@commitments_router.post("/rollup/verify", response_model=schemas.CheckOut)
+def verify_rollup(data: schemas.RollupCheckIn, session: SessionDep):
+    """Check C_total == Σ quantity·C_input + 10^6·C_own, and optionally that the published
+    total opens C_total, without learning any input value."""
+    try:
+        terms = [
+            (
+                commitments.fixed_point(
+                    t.quantity, commitments.QUANTITY_DECIMALS, f"inputs[{i}].quantity"
+                ),
+                commitments.resolve(session, t.commitment),
+            )
+            for i, t in enumerate(data.inputs)
+        ]
+        own = commitments.resolve(session, data.own) if data.own else None
+        total = commitments.resolve(session, data.total)
+        if not commitments.check_rollup(total, terms, own):
+            return {
+                "valid": False,
+                "detail": "the total commitment is not the weighted sum of "
+                "the inputs plus own emissions",
+            }
+        if data.total_value is not None:
+            if data.total_blinding is None:
+                raise commitments.CommitmentError("total_value needs total_blinding")
+            value = commitments.fixed_point(
+                data.total_value,
+                commitments.VALUE_DECIMALS + commitments.QUANTITY_DECIMALS,
+                "total_value",
+            )
+            if not commitments.check_opening(
+                total, value, commitments.blinding_from(data.total_blinding)
+            ):
+                return {
+                    "valid": False,
+                    "detail": "the sum holds, but the published total does "
+                    "not open the total commitment",
+                }
+            return {"valid": True, "detail": "the sum holds and the published total opens it"}
+    except commitments.CommitmentError as exc:
+        raise _commitment_problem(exc, "inputs") from exc
+    return {
+        "valid": True,
+        "detail": "the total commitment is the weighted sum of the inputs plus own emissions",
+    }

@@ -202,6 +202,23 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("tree_size", name=op.f("pk_ledger_tree_heads")),
     )
+    op.create_table(
+        "commitments",
+        sa.Column("id", sa.String(36), nullable=False),
+        sa.Column("participant_id", sa.String(36), nullable=False),
+        sa.Column("scheme", sa.String(12), nullable=False),
+        sa.Column("commitment", sa.String(64), nullable=False),
+        sa.Column("label", sa.String(200), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["participant_id"],
+            ["participants.id"],
+            ondelete="RESTRICT",
+            name=op.f("fk_commitments_participant_id_participants"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_commitments")),
+    )
+    op.create_index(op.f("ix_commitments_participant_id"), "commitments", ["participant_id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRES_GUARD)
     for table in APPEND_ONLY:
@@ -210,6 +227,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("commitments")
     op.drop_table("ledger_tree_heads")
     op.drop_table("ledger_nodes")
     op.drop_table("ledger_entries")
