@@ -262,6 +262,9 @@ def _register() -> None:
             session.get(Commitment, key)
         ),
         lambda session: session.scalars(select(Commitment.id)),
+        owner=lambda session, key: session.scalar(
+            select(Commitment.participant_id).where(Commitment.id == key)
+        ),
     )
 
 

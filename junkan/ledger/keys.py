@@ -83,14 +83,20 @@ class KeyRing:
         raw_public = public_raw(key)
         key_id = key_id_for(raw_public)
         private = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-        nonce = secrets.token_bytes(12)
-        sealed = nonce + self._master().encrypt(nonce, private, key_id.encode())
         self._cache[key_id] = key
-        return key_id, b64url(raw_public), sealed, key
+        return key_id, b64url(raw_public), self.seal(private, key_id), key
 
     def unseal(self, key_id: str, sealed: bytes) -> Ed25519PrivateKey:
         key = self._cache.get(key_id)
         if key is None:
-            private = self._master().decrypt(sealed[:12], sealed[12:], key_id.encode())
+            private = self.open(sealed, key_id)
             key = self._cache[key_id] = Ed25519PrivateKey.from_private_bytes(private)
         return key
+
+    def seal(self, data: bytes, context: str) -> bytes:
+        """AES-256-GCM under the master key, bound to `context` (a row's id)."""
+        nonce = secrets.token_bytes(12)
+        return nonce + self._master().encrypt(nonce, data, context.encode())
+
+    def open(self, sealed: bytes, context: str) -> bytes:
+        return self._master().decrypt(sealed[:12], sealed[12:], context.encode())

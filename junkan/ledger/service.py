@@ -439,6 +439,7 @@ class RecordType:
     prefix: str
     snapshot: Callable[[Session, str], dict | None]
     ids: Callable[[Session], Iterable[str]]
+    owner: Callable[[Session, str], str | None] | None = None  # who may grant access to it
 
 
 RECORD_TYPES: dict[str, RecordType] = {}
@@ -448,8 +449,9 @@ def register_record_type(
     prefix: str,
     snapshot: Callable[[Session, str], dict | None],
     ids: Callable[[Session], Iterable[str]],
+    owner: Callable[[Session, str], str | None] | None = None,
 ) -> None:
-    RECORD_TYPES[prefix] = RecordType(prefix, snapshot, ids)
+    RECORD_TYPES[prefix] = RecordType(prefix, snapshot, ids, owner)
 
 
 # --- Key management ----------------------------------------------------------------------------

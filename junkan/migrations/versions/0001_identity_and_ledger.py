@@ -219,6 +219,40 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_commitments")),
     )
     op.create_index(op.f("ix_commitments_participant_id"), "commitments", ["participant_id"])
+    op.create_table(
+        "grants",
+        sa.Column("id", sa.String(36), nullable=False),
+        sa.Column("owner_id", sa.String(36), nullable=False),
+        sa.Column("grantee_id", sa.String(36), nullable=False),
+        sa.Column("subject", sa.String(200), nullable=False),
+        sa.Column("purpose", sa.String(500), nullable=False),
+        sa.Column("valid_until", UTCDateTime(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("revoked_at", UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["participants.id"], name=op.f("fk_grants_owner_id_participants")
+        ),
+        sa.ForeignKeyConstraint(
+            ["grantee_id"], ["participants.id"], name=op.f("fk_grants_grantee_id_participants")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_grants")),
+    )
+    op.create_index(op.f("ix_grants_owner_id"), "grants", ["owner_id"])
+    op.create_index("ix_grants_grantee_subject", "grants", ["grantee_id", "subject"])
+    op.create_table(
+        "commitment_openings",
+        sa.Column("commitment_id", sa.String(36), nullable=False),
+        sa.Column("sealed", sa.LargeBinary(), nullable=False),
+        sa.Column("digest", sa.Text(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["commitment_id"],
+            ["commitments.id"],
+            ondelete="RESTRICT",
+            name=op.f("fk_commitment_openings_commitment_id_commitments"),
+        ),
+        sa.PrimaryKeyConstraint("commitment_id", name=op.f("pk_commitment_openings")),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRES_GUARD)
     for table in APPEND_ONLY:
@@ -227,6 +261,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("commitment_openings")
+    op.drop_table("grants")
     op.drop_table("commitments")
     op.drop_table("ledger_tree_heads")
     op.drop_table("ledger_nodes")

@@ -1,0 +1,270 @@
+"""Who may read what beyond its owner: grants, the read check every domain calls, read audit."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from junkan.db import utcnow
+from junkan.errors import Forbidden, InvalidInput, NotFound
+from junkan.exchange.models import Grant, SealedOpening
+from junkan.identity.service import Caller, resolve_participant
+from junkan.ledger import commitments
+from junkan.ledger.models import Commitment, LedgerEntry
+from junkan.ledger.service import (
+    RECORD_TYPES,
+    keyring,
+    payload_digest,
+    record,
+    register_record_type,
+)
+
+
+def grant_snapshot(grant: Grant) -> dict:
+    return {
+        "id": grant.id,
+        "owner_id": grant.owner_id,
+        "grantee_id": grant.grantee_id,
+        "subject": grant.subject,
+        "purpose": grant.purpose,
+        "valid_until": grant.valid_until,
+        "created_at": grant.created_at,
+        "revoked_at": grant.revoked_at,
+    }
+
+
+def _owner_of(session: Session, subject: str) -> str | None:
+    prefix, _, record_id = subject.partition(":")
+    record_type = RECORD_TYPES.get(prefix)
+    if record_type is None or record_type.owner is None:
+        known = ", ".join(sorted(p for p, t in RECORD_TYPES.items() if t.owner))
+        raise InvalidInput(
+            f"records of kind {prefix!r} cannot be granted; grantable: {known}",
+            errors=[{"field": "subject", "message": "not grantable"}],
+        )
+    return None if record_id == "*" else record_type.owner(session, record_id)
+
+
+def create_grant(
+    session: Session,
+    owner: Caller,
+    grantee_ref: str,
+    subject: str,
+    purpose: str,
+    valid_until: datetime,
+) -> Grant:
+    record_owner = _owner_of(session, subject)
+    if not subject.endswith(":*") and record_owner != owner.participant_id:
+        raise Forbidden(
+            f"{subject} is not yours to grant" if record_owner else f"{subject} does not exist"
+        )
+    try:
+        grantee = resolve_participant(session, grantee_ref)
+    except NotFound as exc:
+        raise InvalidInput(
+            exc.detail, errors=[{"field": "grantee", "message": exc.detail}]
+        ) from exc
+    if grantee.id == owner.participant_id:
+        raise InvalidInput(
+            "a grant to yourself is meaningless",
+            errors=[{"field": "grantee", "message": "is the owner"}],
+        )
+    if valid_until.tzinfo is None or valid_until <= utcnow():
+        raise InvalidInput(
+            "valid_until must be a future time with a zone",
+            errors=[{"field": "valid_until", "message": "must be in the future"}],
+        )
+    grant = Grant(
+        id=str(uuid.uuid4()),
+        owner_id=owner.participant_id,
+        grantee_id=grantee.id,
+        subject=subject,
+        purpose=purpose.strip(),
+        valid_until=valid_until,
+        created_at=utcnow(),
+    )
+    session.add(grant)
+    session.flush()
+    record(
+        session,
+        actor=owner.participant_id,
+        kind="grant.created",
+        subject=f"grant:{grant.id}",
+        payload=grant_snapshot(grant),
+    )
+    session.commit()
+    return grant
+
+
+def grants_for(session: Session, participant_id: str) -> list[Grant]:
+    return list(
+        session.scalars(
+            select(Grant)
+            .where(or_(Grant.owner_id == participant_id, Grant.grantee_id == participant_id))
+            .order_by(Grant.created_at)
+        )
+    )
+
+
+def _own_grant(session: Session, owner_id: str, grant_id: str) -> Grant:
+    grant = session.get(Grant, grant_id)
+    if grant is None or grant.owner_id != owner_id:
+        raise NotFound(f"you have no grant {grant_id}")
+    return grant
+
+
+def revoke_grant(session: Session, owner_id: str, grant_id: str) -> Grant:
+    grant = _own_grant(session, owner_id, grant_id)
+    if grant.revoked_at is None:
+        grant.revoked_at = utcnow()
+        record(
+            session,
+            actor=owner_id,
+            kind="grant.revoked",
+            subject=f"grant:{grant.id}",
+            payload=grant_snapshot(grant),
+        )
+        session.commit()
+    return grant
+
+
+def authorize_read(session: Session, caller: Caller, subject: str, owner_id: str) -> None:
+    """Let the owner through; let a grantee through and log the read; refuse everyone else.
+
+    The read entry commits with the caller's transaction, so a read that fails leaves none.
+    """
+    if caller.acts_for(owner_id):
+        return
+    if caller.is_anonymous:
+        raise Forbidden(f"{subject} is confidential to its owner and its grantees")
+    prefix = subject.partition(":")[0]
+    now = utcnow()
+    grant = session.scalar(
+        select(Grant)
+        .where(
+            Grant.owner_id == owner_id,
+            Grant.grantee_id == caller.participant_id,
+            Grant.subject.in_([subject, f"{prefix}:*"]),
+            Grant.revoked_at.is_(None),
+            Grant.valid_until > now,
+        )
+        .limit(1)
+    )
+    if grant is None:
+        raise Forbidden(f"{subject} is confidential to its owner and its grantees")
+    record(
+        session,
+        actor=caller.participant_id,
+        kind="grant.read",
+        subject=f"read:{grant.id}:{subject}",
+        payload={"grant": grant.id, "subject": subject, "reader": caller.participant_id},
+    )
+    session.commit()
+
+
+def reads_of(session: Session, owner_id: str, grant_id: str) -> list[dict]:
+    _own_grant(session, owner_id, grant_id)
+    entries = session.scalars(
+        select(LedgerEntry)
+        .where(LedgerEntry.subject.startswith(f"read:{grant_id}:", autoescape=True))
+        .order_by(LedgerEntry.seq)
+    )
+    return [
+        {"seq": e.seq, "time": e.time, "reader": e.actor, "subject": e.subject.split(":", 2)[2]}
+        for e in entries
+    ]
+
+
+# --- Openings of commitments, released through grants ---------------------------------------------
+
+
+def _commitment(session: Session, commitment_id: str) -> Commitment:
+    row = session.get(Commitment, commitment_id)
+    if row is None:
+        raise NotFound(f"no commitment {commitment_id}")
+    return row
+
+
+def deposit_opening(
+    session: Session,
+    caller: Caller,
+    commitment_id: str,
+    value,
+    salt: str | None,
+    blinding: str | None,
+) -> SealedOpening:
+    """Keep an opening for grantees; it must open the commitment, or it is refused."""
+    row = _commitment(session, commitment_id)
+    if row.participant_id != caller.participant_id:
+        raise Forbidden("only the commitment's owner deposits its opening")
+    try:
+        if row.scheme == "sha256":
+            if salt is None or not commitments.check_salted(row.commitment, value, salt):
+                raise commitments.CommitmentError("value and salt do not open the commitment")
+            opening = {"value": value, "salt": salt}
+        else:
+            number = commitments.fixed_point(value, 0, "value (fixed-point integer)")
+            if blinding is None or not commitments.check_opening(
+                row.commitment, number, commitments.blinding_from(blinding)
+            ):
+                raise commitments.CommitmentError("value and blinding do not open the commitment")
+            opening = {"value": str(number), "blinding": blinding}
+    except commitments.CommitmentError as exc:
+        raise InvalidInput(str(exc), errors=[{"field": "value", "message": str(exc)}]) from exc
+    if session.get(SealedOpening, commitment_id) is not None:
+        raise InvalidInput("an opening is already deposited for this commitment")
+    plain = json.dumps(opening, sort_keys=True).encode()
+    stored = SealedOpening(
+        commitment_id=commitment_id,
+        digest=payload_digest(opening),
+        sealed=keyring(session).seal(plain, f"opening:{commitment_id}"),
+        created_at=utcnow(),
+    )
+    session.add(stored)
+    session.flush()
+    record(
+        session,
+        actor=caller.participant_id,
+        kind="opening.deposited",
+        subject=f"opening:{commitment_id}",
+        payload=_opening_snapshot(stored),
+    )
+    session.commit()
+    return stored
+
+
+def read_opening(session: Session, caller: Caller, commitment_id: str) -> dict:
+    row = _commitment(session, commitment_id)
+    authorize_read(session, caller, f"commitment:{commitment_id}", row.participant_id)
+    stored = session.get(SealedOpening, commitment_id)
+    if stored is None:
+        raise NotFound(f"the owner has not deposited an opening for {commitment_id}")
+    opening = json.loads(keyring(session).open(stored.sealed, f"opening:{commitment_id}"))
+    return {"commitment_id": row.id, "scheme": row.scheme, "commitment": row.commitment, **opening}
+
+
+def _opening_snapshot(stored: SealedOpening) -> dict:
+    # The digest, not the sealed bytes: re-sealing changes the nonce, not the opening.
+    return {
+        "commitment_id": stored.commitment_id,
+        "digest": stored.digest,
+        "created_at": stored.created_at,
+    }
+
+
+register_record_type(
+    "grant",
+    lambda session, key: (lambda g: grant_snapshot(g) if g else None)(session.get(Grant, key)),
+    lambda session: session.scalars(select(Grant.id)),
+)
+register_record_type(
+    "opening",
+    lambda session, key: (lambda o: _opening_snapshot(o) if o else None)(
+        session.get(SealedOpening, key)
+    ),
+    lambda session: session.scalars(select(SealedOpening.commitment_id)),
+)
