@@ -358,3 +358,26 @@ def test_hand_written_statements_are_the_canonical_json(texts, numbers, with_req
     if with_request:
         fields["request_sha256"] = entry.request_sha256
     assert leaf_data(entry, "2026-01-02T03:04:05.006789Z") == rfc8785.dumps(fields)
+
+
+def test_a_record_read_with_proof_true_verifies_end_to_end(client, session, operator):
+    created = client.post("/participants", json=COBALT, headers=operator.auth).json()
+    body = client.get(
+        f"/participants/{created['id']}", params={"proof": "true"}, headers=operator.auth
+    ).json()
+    ledger = body.pop("ledger")
+    snapshot = service.participant_snapshot(service.get_participant(session, created["id"]))
+    entry = ledger["entry"]
+    assert entry["subject"] == f"participant:{created['id']}"
+    assert entry["payload_sha256"] == payload_digest(snapshot)
+    proof = ledger["proof"]
+    leaf = merkle.leaf_hash(ledger["leaf_data"].encode())
+    assert merkle.verify_inclusion(
+        proof["leaf_index"],
+        proof["tree_size"],
+        leaf,
+        _hex(proof["hashes"]),
+        bytes.fromhex(proof["tree_head"]["root_hash"]),
+    )
+    plain = client.get(f"/participants/{created['id']}", headers=operator.auth).json()
+    assert plain["ledger"] is None

@@ -22,6 +22,7 @@ from junkan.errors import problem_type
 from junkan.identity import schemas, service
 from junkan.identity.identifiers import Scheme
 from junkan.identity.models import Role
+from junkan.ledger.service import proof_of
 
 router = APIRouter(tags=["identity"])
 auth_router = APIRouter(tags=["auth"])
@@ -66,8 +67,17 @@ def lookup_participant(
 
 
 @router.get("/participants/{participant_id}", response_model=schemas.ParticipantOut)
-def get_participant(participant_id: str, session: SessionDep, caller: ParticipantCallerDep):
-    return service.get_participant(session, participant_id)
+def get_participant(
+    participant_id: str, session: SessionDep, caller: ParticipantCallerDep, proof: bool = False
+):
+    """A participant; with `proof=true`, also its ledger entry and inclusion proof."""
+    participant = service.get_participant(session, participant_id)
+    if not proof:
+        return participant
+    return {
+        **schemas.ParticipantOut.model_validate(participant).model_dump(),
+        "ledger": proof_of(session, f"participant:{participant_id}"),
+    }
 
 
 @router.post(

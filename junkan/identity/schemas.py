@@ -6,10 +6,19 @@ from datetime import datetime
 from typing import Annotated
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from junkan.identity.identifiers import PARTICIPANT_SCHEMES, SITE_SCHEMES, Scheme, normalize
 from junkan.identity.models import Role
+from junkan.ledger.schemas import EntryWithProof
 
 
 def _country(value: str) -> str:
@@ -105,10 +114,13 @@ class ParticipantOut(BaseModel):
     id: str
     name: str
     country: str | None
-    roles: list[str] = Field(validation_alias="role_names")
+    roles: list[str] = Field(validation_alias=AliasChoices("role_names", "roles"))
     identifiers: list[IdentifierOut]
     sites: list[SiteOut]
     created_at: datetime
+    ledger: EntryWithProof | None = Field(
+        default=None, description="With ?proof=true: the record's ledger entry and proof"
+    )
 
 
 class ParticipantList(BaseModel):

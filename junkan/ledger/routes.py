@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from junkan.deps import ParticipantCallerDep, SessionDep
 from junkan.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from junkan.identity.service import TokenRejected, caller_for_token
-from junkan.ledger import commitments, merkle, schemas, service
+from junkan.ledger import commitments, schemas, service
 from junkan.ledger.keys import verify
 from junkan.ledger.models import Commitment, SigningKey
 from junkan.ledger.verify import export_lines
@@ -43,27 +43,7 @@ def get_entry(
     tree_size: Annotated[int | None, Query(ge=1, description="Default: the newest STH")] = None,
 ):
     """An entry with its inclusion proof against the newest (or a given) tree size."""
-    entry = service.get_entry(session, seq)
-    head = None
-    if tree_size is None:
-        head = service.signed_tree_head(session)
-        tree_size = head.tree_size
-    proof = service.inclusion_proof(session, seq, tree_size)
-    if head is None:
-        head = session.get(service.TreeHead, tree_size)
-    return {
-        "entry": entry,
-        "statement": service.statement(entry).decode(),
-        "leaf_data": service.leaf_data(entry).decode(),
-        "proof": {
-            "leaf_index": seq - 1,
-            "tree_size": tree_size,
-            "leaf_hash": merkle.leaf_hash(service.leaf_data(entry)).hex(),
-            "hashes": [h.hex() for h in proof],
-            "root_hash": service.root_at(session, tree_size).hex(),
-            "tree_head": head,
-        },
-    }
+    return service.entry_with_proof(session, seq, tree_size)
 
 
 @router.get("/consistency", response_model=schemas.ConsistencyProof)
@@ -179,7 +159,7 @@ def publish_commitment(
 
 
 @commitments_router.get("/{commitment_id}", response_model=schemas.CommitmentOut)
-def get_commitment(commitment_id: str, session: SessionDep):
+def get_commitment(commitment_id: str, session: SessionDep, proof: bool = False):
     """A published commitment and the ledger entry that published it (public: it hides)."""
     row = session.get(Commitment, commitment_id)
     if row is None:
@@ -188,6 +168,7 @@ def get_commitment(commitment_id: str, session: SessionDep):
     return {
         **schemas.CommitmentOut.model_validate(row).model_dump(),
         "ledger_seq": entry.seq if entry else None,
+        "ledger": service.entry_with_proof(session, entry.seq) if proof and entry else None,
     }
 
 

@@ -120,6 +120,7 @@ class CommitmentOut(BaseModel):
     opening: OpeningOut | None = Field(
         default=None, description="Only in the answer to the request that created it; not stored."
     )
+    ledger: EntryWithProof | None = Field(default=None, description="With ?proof=true")
 
 
 class OpeningCheckIn(BaseModel):

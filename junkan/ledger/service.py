@@ -412,6 +412,41 @@ def consistency_proof(session: Session, first: int, second: int) -> list[bytes]:
     )
 
 
+def entry_with_proof(session: Session, seq: int, size: int | None = None) -> dict[str, Any]:
+    """An entry, the bytes its signature and leaf cover, and its inclusion proof.
+
+    Against the newest signed tree head by default, so a reader can check the record with
+    nothing but the platform's public key.
+    """
+    entry = get_entry(session, seq)
+    head = None
+    if size is None:
+        head = signed_tree_head(session)
+        size = head.tree_size
+    proof = inclusion_proof(session, seq, size)
+    if head is None:
+        head = session.get(TreeHead, size)
+    return {
+        "entry": entry,
+        "statement": statement(entry).decode(),
+        "leaf_data": leaf_data(entry).decode(),
+        "proof": {
+            "leaf_index": seq - 1,
+            "tree_size": size,
+            "leaf_hash": merkle.leaf_hash(leaf_data(entry)).hex(),
+            "hashes": [h.hex() for h in proof],
+            "root_hash": root_at(session, size).hex(),
+            "tree_head": head,
+        },
+    }
+
+
+def proof_of(session: Session, subject: str) -> dict[str, Any] | None:
+    """For `?proof=true` reads: the record's latest entry with its proof."""
+    entry = latest_entry(session, subject)
+    return entry_with_proof(session, entry.seq) if entry else None
+
+
 def latest_entry(session: Session, subject: str) -> LedgerEntry | None:
     return session.scalar(
         select(LedgerEntry)
