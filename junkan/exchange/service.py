@@ -21,6 +21,7 @@ from junkan.ledger.service import (
     payload_digest,
     record,
     register_record_type,
+    write,
 )
 
 
@@ -40,8 +41,8 @@ def grant_snapshot(grant: Grant) -> dict:
 def _owner_of(session: Session, subject: str) -> str | None:
     prefix, _, record_id = subject.partition(":")
     record_type = RECORD_TYPES.get(prefix)
-    if record_type is None or record_type.owner is None:
-        known = ", ".join(sorted(p for p, t in RECORD_TYPES.items() if t.owner))
+    if record_type is None or not record_type.grantable:
+        known = ", ".join(sorted(p for p, t in RECORD_TYPES.items() if t.grantable))
         raise InvalidInput(
             f"records of kind {prefix!r} cannot be granted; grantable: {known}",
             errors=[{"field": "subject", "message": "not grantable"}],
@@ -87,16 +88,7 @@ def create_grant(
         valid_until=valid_until,
         created_at=utcnow(),
     )
-    session.add(grant)
-    session.flush()
-    record(
-        session,
-        actor=owner.participant_id,
-        kind="grant.created",
-        subject=f"grant:{grant.id}",
-        payload=grant_snapshot(grant),
-    )
-    session.commit()
+    write(session, grant, actor=owner.participant_id, kind="grant.created")
     return grant
 
 
@@ -121,14 +113,7 @@ def revoke_grant(session: Session, owner_id: str, grant_id: str) -> Grant:
     grant = _own_grant(session, owner_id, grant_id)
     if grant.revoked_at is None:
         grant.revoked_at = utcnow()
-        record(
-            session,
-            actor=owner_id,
-            kind="grant.revoked",
-            subject=f"grant:{grant.id}",
-            payload=grant_snapshot(grant),
-        )
-        session.commit()
+        write(session, grant, actor=owner_id, kind="grant.revoked")
     return grant
 
 
@@ -224,16 +209,7 @@ def deposit_opening(
         sealed=keyring(session).seal(plain, f"opening:{commitment_id}"),
         created_at=utcnow(),
     )
-    session.add(stored)
-    session.flush()
-    record(
-        session,
-        actor=caller.participant_id,
-        kind="opening.deposited",
-        subject=f"opening:{commitment_id}",
-        payload=_opening_snapshot(stored),
-    )
-    session.commit()
+    write(session, stored, actor=caller.participant_id, kind="opening.deposited")
     return stored
 
 
@@ -256,15 +232,5 @@ def _opening_snapshot(stored: SealedOpening) -> dict:
     }
 
 
-register_record_type(
-    "grant",
-    lambda session, key: (lambda g: grant_snapshot(g) if g else None)(session.get(Grant, key)),
-    lambda session: session.scalars(select(Grant.id)),
-)
-register_record_type(
-    "opening",
-    lambda session, key: (lambda o: _opening_snapshot(o) if o else None)(
-        session.get(SealedOpening, key)
-    ),
-    lambda session: session.scalars(select(SealedOpening.commitment_id)),
-)
+register_record_type("grant", Grant, grant_snapshot)
+register_record_type("opening", SealedOpening, _opening_snapshot)

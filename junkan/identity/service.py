@@ -25,7 +25,7 @@ from junkan.identity.models import (
     Role,
     Site,
 )
-from junkan.ledger.service import record, register_record_type
+from junkan.ledger.service import register_record_type, write
 
 # OWASP's argon2id baseline (19 MiB, 2 passes): strong, yet a token request stays well
 # under 100 ms on a small machine.
@@ -138,62 +138,16 @@ def client_snapshot(client: ApiClient) -> dict:
     }
 
 
-def _loader(model, snapshot):
-    def load(session: Session, key: str) -> dict | None:
-        row = session.get(model, key)
-        return snapshot(row) if row is not None else None
-
-    return load
+register_record_type("participant", Participant, participant_snapshot)
+register_record_type("site", Site, site_snapshot)
+register_record_type("client", ApiClient, client_snapshot)
 
 
-register_record_type(
-    "participant",
-    _loader(Participant, participant_snapshot),
-    lambda session: session.scalars(select(Participant.id)),
-)
-register_record_type(
-    "site", _loader(Site, site_snapshot), lambda session: session.scalars(select(Site.id))
-)
-register_record_type(
-    "client",
-    _loader(ApiClient, client_snapshot),
-    lambda session: session.scalars(select(ApiClient.client_id)),
-)
-
-
-def _record_participant(session: Session, participant: Participant, kind: str, actor: str):
+def _record(session: Session, row, kind: str, actor: str) -> None:
+    """Record a participant's or site's state once its identifiers are loaded."""
     session.flush()
-    session.refresh(participant)
-    record(
-        session,
-        actor=actor,
-        kind=kind,
-        subject=f"participant:{participant.id}",
-        payload=participant_snapshot(participant),
-    )
-
-
-def _record_site(session: Session, site: Site, actor: str) -> None:
-    session.flush()
-    session.refresh(site)
-    record(
-        session,
-        actor=actor,
-        kind="site.created",
-        subject=f"site:{site.id}",
-        payload=site_snapshot(site),
-    )
-
-
-def _record_client(session: Session, client: ApiClient, kind: str, actor: str) -> None:
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        kind=kind,
-        subject=f"client:{client.client_id}",
-        payload=client_snapshot(client),
-    )
+    session.refresh(row)
+    write(session, row, actor=actor, kind=kind, commit=False)
 
 
 def _add_site(session: Session, participant: Participant, data: schemas.SiteIn) -> Site:
@@ -212,9 +166,9 @@ def create_participant(session: Session, data: schemas.ParticipantIn, actor: str
     for identifier in data.identifiers:
         _claim_identifier(session, identifier.scheme.value, identifier.value, participant)
     sites = [_add_site(session, participant, site) for site in data.sites]
-    _record_participant(session, participant, "participant.created", actor)
+    _record(session, participant, "participant.created", actor)
     for site in sites:
-        _record_site(session, site, actor)
+        _record(session, site, "site.created", actor)
     session.commit()
     return participant
 
@@ -228,7 +182,7 @@ def add_identifier(
             errors=[{"field": "scheme", "message": "use POST /participants/{id}/sites"}],
         )
     identifier = _claim_identifier(session, data.scheme.value, data.value, participant)
-    _record_participant(session, participant, "participant.identifier_added", actor)
+    _record(session, participant, "participant.identifier_added", actor)
     session.commit()
     return identifier
 
@@ -243,7 +197,7 @@ def add_site(session: Session, participant: Participant, data: schemas.SiteIn, a
             )
         seen.add((identifier.scheme, identifier.value))
     site = _add_site(session, participant, data)
-    _record_site(session, site, actor)
+    _record(session, site, "site.created", actor)
     session.commit()
     return site
 
@@ -322,9 +276,7 @@ def create_client(
         name=name,
         secret_hash=_hasher.hash(secret),
     )
-    session.add(client)
-    _record_client(session, client, "client.created", actor)
-    session.commit()
+    write(session, client, actor=actor, kind="client.created")
     return client, secret
 
 
@@ -345,8 +297,7 @@ def revoke_client(session: Session, participant: Participant, client_id: str, ac
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         session.execute(delete(AccessToken).where(AccessToken.client_id == client_id))
-        _record_client(session, client, "client.revoked", actor)
-        session.commit()
+        write(session, client, actor=actor, kind="client.revoked")
 
 
 def authenticate_client(session: Session, client_id: str, secret: str) -> ApiClient | None:

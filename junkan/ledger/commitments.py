@@ -192,7 +192,7 @@ def publish(
     import uuid
 
     from junkan.ledger.models import Commitment
-    from junkan.ledger.service import record
+    from junkan.ledger.service import write
 
     opening = None
     if commitment is None:
@@ -215,16 +215,7 @@ def publish(
         commitment=commitment,
         label=label,
     )
-    session.add(row)
-    session.flush()
-    entry = record(
-        session,
-        actor=participant_id,
-        kind="commitment.published",
-        subject=f"commitment:{row.id}",
-        payload=commitment_snapshot(row),
-    )
-    session.commit()
+    entry = write(session, row, actor=participant_id, kind="commitment.published")
     return row, entry.seq, opening
 
 
@@ -251,20 +242,11 @@ def blinding_from(text: str) -> int:
 
 
 def _register() -> None:
-    from sqlalchemy import select
-
     from junkan.ledger.models import Commitment
     from junkan.ledger.service import register_record_type
 
     register_record_type(
-        "commitment",
-        lambda session, key: (lambda row: commitment_snapshot(row) if row else None)(
-            session.get(Commitment, key)
-        ),
-        lambda session: session.scalars(select(Commitment.id)),
-        owner=lambda session, key: session.scalar(
-            select(Commitment.participant_id).where(Commitment.id == key)
-        ),
+        "commitment", Commitment, commitment_snapshot, owner_column=Commitment.participant_id
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import rfc8785
 from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -341,13 +342,7 @@ def signed_tree_head(session: Session) -> TreeHead:
     root_hex = root_at(session, size).hex()
     key, private, created = signing_key(session, PLATFORM)
     if created:  # record the platform's first key before signing with it
-        record(
-            session,
-            actor=PLATFORM,
-            kind="key.created",
-            subject=f"key:{key.key_id}",
-            payload=key_snapshot(key),
-        )
+        write(session, key, actor=PLATFORM, kind="key.created", commit=False)
         size = tree_size(session)
         root_hex = root_at(session, size).hex()
     timestamp = utcnow()
@@ -472,21 +467,59 @@ class RecordType:
     """A kind of stored record whose current state must match its latest ledger entry."""
 
     prefix: str
-    snapshot: Callable[[Session, str], dict | None]
-    ids: Callable[[Session], Iterable[str]]
-    owner: Callable[[Session, str], str | None] | None = None  # who may grant access to it
+    model: type
+    snapshot: Callable[[Any], dict]
+    owner_column: Any = None  # the participant who may grant access to a record, if any
+
+    @property
+    def _key(self):
+        return sa_inspect(self.model).primary_key[0]
+
+    def load(self, session: Session, key: str) -> dict | None:
+        row = session.get(self.model, key)
+        return self.snapshot(row) if row is not None else None
+
+    def ids(self, session: Session) -> Iterable[str]:
+        return session.scalars(select(self._key))
+
+    @property
+    def grantable(self) -> bool:
+        return self.owner_column is not None
+
+    def owner(self, session: Session, key: str) -> str | None:
+        return session.scalar(select(self.owner_column).where(self._key == key))
 
 
 RECORD_TYPES: dict[str, RecordType] = {}
 
 
+_TYPES_BY_MODEL: dict[type, RecordType] = {}
+
+
 def register_record_type(
-    prefix: str,
-    snapshot: Callable[[Session, str], dict | None],
-    ids: Callable[[Session], Iterable[str]],
-    owner: Callable[[Session, str], str | None] | None = None,
+    prefix: str, model: type, snapshot: Callable[[Any], dict], owner_column: Any = None
 ) -> None:
-    RECORD_TYPES[prefix] = RecordType(prefix, snapshot, ids, owner)
+    """Declare that rows of `model` are vouched for by entries with subject `prefix:<key>`."""
+    record_type = RecordType(prefix, model, snapshot, owner_column)
+    RECORD_TYPES[prefix] = _TYPES_BY_MODEL[model] = record_type
+
+
+def write(session: Session, row: Any, *, actor: str, kind: str, commit: bool = True) -> Entry:
+    """Store a new or changed row and record its new state: how every domain writes."""
+    session.add(row)
+    session.flush()
+    record_type = _TYPES_BY_MODEL[type(row)]
+    key = sa_inspect(row).identity[0]
+    entry = record(
+        session,
+        actor=actor,
+        kind=kind,
+        subject=f"{record_type.prefix}:{key}",
+        payload=record_type.snapshot(row),
+    )
+    if commit:
+        session.commit()
+    return entry
 
 
 # --- Key management ----------------------------------------------------------------------------
@@ -534,16 +567,7 @@ def register_participant_key(session: Session, participant_id: str, public_key: 
         public_key=public_key,
         created_at=utcnow(),
     )
-    session.add(key)
-    session.flush()
-    record(
-        session,
-        actor=participant_id,
-        kind="key.registered",
-        subject=f"key:{key_id}",
-        payload=key_snapshot(key),
-    )
-    session.commit()
+    write(session, key, actor=participant_id, kind="key.registered")
     return key
 
 
@@ -559,14 +583,7 @@ def revoke_key(session: Session, participant_id: str, key_id: str) -> SigningKey
     key = _owned_key(session, participant_id, key_id)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
-        record(
-            session,
-            actor=participant_id,
-            kind="key.revoked",
-            subject=f"key:{key_id}",
-            payload=key_snapshot(key),
-        )
-        session.commit()
+        write(session, key, actor=participant_id, kind="key.revoked")
     return key
 
 
@@ -575,29 +592,10 @@ def rotate_custodial_key(session: Session, participant_id: str) -> SigningKey:
     old = _active_key(session, participant_id)
     if old is not None:
         old.retired_at = utcnow()
-        record(
-            session,
-            actor=PLATFORM,
-            kind="key.retired",
-            subject=f"key:{old.key_id}",
-            payload=key_snapshot(old),
-        )
+        write(session, old, actor=PLATFORM, kind="key.retired", commit=False)
     new = _new_key(session, participant_id, "custodial")
-    record(
-        session,
-        actor=participant_id,
-        kind="key.created",
-        subject=f"key:{new.key_id}",
-        payload=key_snapshot(new),
-    )
-    session.commit()
+    write(session, new, actor=participant_id, kind="key.created")
     return new
 
 
-register_record_type(
-    "key",
-    lambda session, key_id: (lambda k: key_snapshot(k) if k else None)(
-        session.get(SigningKey, key_id)
-    ),
-    lambda session: session.scalars(select(SigningKey.key_id)),
-)
+register_record_type("key", SigningKey, key_snapshot)

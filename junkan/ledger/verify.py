@@ -330,7 +330,7 @@ def _check_records(
             subject = f"{prefix}:{record_id}"
             seen.add(subject)
             report.records += 1
-            snapshot = record_type.snapshot(session, record_id)
+            snapshot = record_type.load(session, record_id)
             if subject not in latest:
                 report.add(
                     f"{prefix} {record_id}",
