@@ -40,7 +40,7 @@ def rate(fn, seconds: float = 1.0) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=1_000_000)
-    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=10_000)
     args = parser.parse_args()
 
     key = Ed25519PrivateKey.generate()

@@ -245,3 +245,29 @@ def test_models_are_untouched_by_a_clean_verify(session, world):
         session.scalars(select(ApiClient.client_id)).all(),
     )
     assert before == after
+
+
+def test_verify_a_live_node_over_http(live_server):
+    """`junkan verify --url` downloads the export with a client credential and checks it."""
+    base, workdir = live_server
+    people = json.loads((workdir / "var/demo-credentials.json").read_text())["participants"]
+    auditor = next(p for p in people if p["key"] == "market_surveillance")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            "--url",
+            base,
+            "--client-id",
+            auditor["client_id"],
+            "--client-secret",
+            auditor["client_secret"],
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "verified" in result.output
+    wrong = CliRunner().invoke(
+        cli, ["verify", "--url", base, "--client-id", "jk_nobody", "--client-secret", "nope"]
+    )
+    assert wrong.exit_code == 2
+    assert "refused the credentials" in wrong.output

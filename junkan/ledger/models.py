@@ -59,6 +59,7 @@ class LedgerNode(Base):
     """Hash of the perfect subtree (level, index); level 0 holds the leaf hashes."""
 
     __tablename__ = "ledger_nodes"
+    __table_args__ = {"sqlite_with_rowid": False}  # the key is the row: one B-tree, not two
 
     level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     index: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=False)

@@ -187,6 +187,7 @@ def upgrade() -> None:
         sa.Column("index", SEQ, autoincrement=False, nullable=False),
         sa.Column("hash", sa.LargeBinary(32), nullable=False),
         sa.PrimaryKeyConstraint("level", "index", name=op.f("pk_ledger_nodes")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "ledger_tree_heads",
