@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from junkan import migrate
 from junkan.db import make_engine, make_sessionmaker
-from junkan.ledger import merkle, service
+from junkan.ledger import merkle, proofs, service
 from junkan.ledger.verify import verify_database
 
 
@@ -79,21 +79,21 @@ def main() -> None:
                 f"  [target >= 20,000 /s: {'met' if appends_per_s >= 20_000 else 'MISSED'}]"
             )
 
-            head = service.signed_tree_head(session)
+            head = proofs.signed_tree_head(session)
             root = bytes.fromhex(head.root_hash)
             size = head.tree_size
             picks = [random.randint(1, size) for _ in range(200)]
             start = time.perf_counter()
-            proofs = [(seq, service.inclusion_proof(session, seq, size)) for seq in picks]
+            samples = [(seq, proofs.inclusion_proof(session, seq, size)) for seq in picks]
             generate_ms = (time.perf_counter() - start) / len(picks) * 1e3
             leaves = {
-                seq: merkle.leaf_hash(service.leaf_data(service.get_entry(session, seq)))
+                seq: merkle.leaf_hash(service.leaf_data(proofs.get_entry(session, seq)))
                 for seq in picks
             }
             start = time.perf_counter()
-            for seq, proof in proofs:
+            for seq, proof in samples:
                 assert merkle.verify_inclusion(seq - 1, size, leaves[seq], proof, root)
-            verify_ms = (time.perf_counter() - start) / len(proofs) * 1e3
+            verify_ms = (time.perf_counter() - start) / len(samples) * 1e3
             hash_ms = 1e3 / hashes_per_s
             print(
                 f"proof     generate {generate_ms:.3f} ms, verify {verify_ms:.4f} ms "

@@ -295,7 +295,7 @@ def verify(
             raise fail(f"{file}: {exc}") from exc
         source = url or str(file)
     else:
-        from junkan.ledger.service import tree_size
+        from junkan.ledger.proofs import tree_size
 
         with open_session() as session:
             progress, advance = _progress_bar(tree_size(session))

@@ -22,7 +22,7 @@ from junkan.errors import problem_type
 from junkan.identity import schemas, service
 from junkan.identity.identifiers import Scheme
 from junkan.identity.models import Role
-from junkan.ledger.service import proof_of
+from junkan.ledger.proofs import proof_of
 
 router = APIRouter(tags=["identity"])
 auth_router = APIRouter(tags=["auth"])

@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from junkan.deps import ParticipantCallerDep, SessionDep
 from junkan.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from junkan.identity.service import TokenRejected, caller_for_token
-from junkan.ledger import commitments, schemas, service
+from junkan.ledger import commitments, proofs, schemas, service
 from junkan.ledger.keys import verify
 from junkan.ledger.models import Commitment, SigningKey
 from junkan.ledger.verify import export_lines
@@ -26,7 +26,7 @@ _SIGNATURE = re.compile(r'\s*keyId="(?P<key>[^"]+)"\s*,\s*signature="(?P<sig>[A-
 @router.get("/sth", response_model=schemas.TreeHeadOut)
 def signed_tree_head(session: SessionDep):
     """The newest signed tree head: anyone can pin it and later ask for consistency."""
-    return service.signed_tree_head(session)
+    return proofs.signed_tree_head(session)
 
 
 @router.get("/keys", response_model=schemas.KeyList)
@@ -43,7 +43,7 @@ def get_entry(
     tree_size: Annotated[int | None, Query(ge=1, description="Default: the newest STH")] = None,
 ):
     """An entry with its inclusion proof against the newest (or a given) tree size."""
-    return service.entry_with_proof(session, seq, tree_size)
+    return proofs.entry_with_proof(session, seq, tree_size)
 
 
 @router.get("/consistency", response_model=schemas.ConsistencyProof)
@@ -51,12 +51,12 @@ def consistency(
     session: SessionDep, first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)]
 ):
     """RFC 9162 consistency proof: the tree of size `first` is a prefix of size `second`."""
-    proof = service.consistency_proof(session, first, second)
+    proof = proofs.consistency_proof(session, first, second)
     return {
         "first": first,
         "second": second,
-        "first_root": service.root_at(session, first).hex(),
-        "second_root": service.root_at(session, second).hex(),
+        "first_root": proofs.root_at(session, first).hex(),
+        "second_root": proofs.root_at(session, second).hex(),
         "hashes": [h.hex() for h in proof],
     }
 
@@ -164,11 +164,11 @@ def get_commitment(commitment_id: str, session: SessionDep, proof: bool = False)
     row = session.get(Commitment, commitment_id)
     if row is None:
         raise NotFound(f"no commitment {commitment_id}")
-    entry = service.latest_entry(session, f"commitment:{commitment_id}")
+    entry = proofs.latest_entry(session, f"commitment:{commitment_id}")
     return {
         **schemas.CommitmentOut.model_validate(row).model_dump(),
         "ledger_seq": entry.seq if entry else None,
-        "ledger": service.entry_with_proof(session, entry.seq) if proof and entry else None,
+        "ledger": proofs.entry_with_proof(session, entry.seq) if proof and entry else None,
     }
 
 

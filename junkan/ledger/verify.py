@@ -363,7 +363,7 @@ def _plain(value):
 
 def export_lines(session: Session) -> Iterator[str]:
     """The ledger as JSON lines: a header, the keys, the tree heads, then every entry."""
-    from junkan.ledger.service import signed_tree_head
+    from junkan.ledger.proofs import signed_tree_head
 
     head = signed_tree_head(session)
     yield (
