@@ -16,3 +16,4 @@ from junkan.ledger.models import (  # noqa: F401
     SigningKey,
     TreeHead,
 )
+from junkan.passport.models import DynamicValue, Passport, PassportVersion  # noqa: F401

@@ -4,3 +4,4 @@ import junkan.exchange.service  # noqa: F401
 import junkan.identity.service  # noqa: F401
 import junkan.ledger.commitments  # noqa: F401
 import junkan.ledger.service  # noqa: F401
+import junkan.passport.service  # noqa: F401

@@ -332,15 +332,30 @@ class RecordType:
     owner_column: Any = None  # the participant who may grant access to a record, if any
 
     @property
+    def _columns(self):
+        return sa_inspect(self.model).primary_key
+
+    @property
     def _key(self):
-        return sa_inspect(self.model).primary_key[0]
+        return self._columns[0]
+
+    def key_of(self, row: Any) -> str:
+        """The subject key: the primary key, parts joined by ':' when it has several."""
+        return ":".join(str(part) for part in sa_inspect(row).identity)
 
     def load(self, session: Session, key: str) -> dict | None:
-        row = session.get(self.model, key)
+        parts = key.split(":")
+        if len(parts) != len(self._columns):
+            return None
+        typed = tuple(
+            column.type.python_type(part) for column, part in zip(self._columns, parts, strict=True)
+        )
+        row = session.get(self.model, typed if len(typed) > 1 else typed[0])
         return self.snapshot(row) if row is not None else None
 
     def ids(self, session: Session) -> Iterable[str]:
-        return session.scalars(select(self._key))
+        rows = session.execute(select(*self._columns))
+        return (":".join(str(part) for part in row) for row in rows)
 
     @property
     def grantable(self) -> bool:
@@ -369,12 +384,11 @@ def write(session: Session, row: Any, *, actor: str, kind: str, commit: bool = T
     session.add(row)
     session.flush()
     record_type = _TYPES_BY_MODEL[type(row)]
-    key = sa_inspect(row).identity[0]
     entry = record(
         session,
         actor=actor,
         kind=kind,
-        subject=f"{record_type.prefix}:{key}",
+        subject=f"{record_type.prefix}:{record_type.key_of(row)}",
         payload=record_type.snapshot(row),
     )
     if commit:

@@ -1,0 +1,417 @@
+"""Passports: creation, the access filter of Art. 77(2), versions and dynamic data."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+import stdnum.ean
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from junkan.db import utcnow
+from junkan.errors import Conflict, Forbidden, InvalidInput, NotFound
+from junkan.identity.models import Participant, Role
+from junkan.identity.service import Caller
+from junkan.ledger.service import record_many, register_record_type, write
+from junkan.passport.attributes import (
+    ATTRIBUTES,
+    BY_KEY,
+    Access,
+    clean_data,
+    missing_mandatory,
+)
+from junkan.passport.models import DynamicValue, Passport, PassportVersion
+
+LEGITIMATE_INTEREST_ROLES = (
+    Role.REPAIRER,
+    Role.REMANUFACTURER,
+    Role.SECOND_LIFE_OPERATOR,
+    Role.RECYCLER,
+)
+AUTHORITY_ROLES = (Role.NOTIFIED_BODY, Role.MARKET_SURVEILLANCE, Role.EUROPEAN_COMMISSION)
+REQUIRED_AT_CREATION = (
+    "battery_model",
+    "battery_category",
+    "manufacturer_name",
+    "manufacturing_place",
+    "manufacturing_date",
+    "battery_mass",
+)
+
+
+# --- Battery identifiers -----------------------------------------------------------------------
+
+_URN = re.compile(r"urn:[a-z0-9][a-z0-9-]{0,31}:[\x21-\x7e]{1,200}", re.IGNORECASE)
+_DIGITAL_LINK = re.compile(
+    r"(?:https?://[^/\s]+)?/01/(?P<gtin>\d{14})/21/(?P<serial>[!%-?A-Z_a-z\"]{1,20})"
+)
+
+
+def normalize_battery_id(value: str) -> str:
+    """A URN, or a GS1 Digital Link reduced to its path /01/{GTIN-14}/21/{serial}."""
+    value = value.strip()
+    match = _DIGITAL_LINK.fullmatch(value)
+    if match:
+        try:
+            stdnum.ean.validate(match["gtin"])
+        except Exception as exc:  # noqa: BLE001 (stdnum raises several ValidationError kinds)
+            raise ValueError(f"GTIN {match['gtin']} fails its GS1 check digit") from exc
+        return f"/01/{match['gtin']}/21/{match['serial']}"
+    if _URN.fullmatch(value):
+        return value
+    raise ValueError("must be a URN (urn:…) or a GS1 Digital Link /01/{GTIN-14}/21/{serial}")
+
+
+# --- Who sees what (Art. 77(2)) -----------------------------------------------------------------
+
+
+def access_levels(caller: Caller, passport: Passport) -> frozenset[Access]:
+    """Public for everyone; points 2+4 for persons with a legitimate interest; points 2+3 for
+    notified bodies, market surveillance and the Commission; all of it for the operator."""
+    levels = {Access.PUBLIC}
+    if caller.acts_for(passport.operator_id):
+        return frozenset(Access)
+    if caller.has_role(*LEGITIMATE_INTEREST_ROLES):
+        levels |= {Access.INTEREST_AND_AUTHORITIES, Access.LEGITIMATE_INTEREST}
+    if caller.has_role(*AUTHORITY_ROLES):
+        levels |= {Access.INTEREST_AND_AUTHORITIES, Access.AUTHORITIES}
+    return frozenset(levels)
+
+
+def visible(values: dict[str, Any], levels: frozenset[Access]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if BY_KEY[k].access in levels}
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def get_passport(session: Session, passport_id: str) -> Passport:
+    passport = session.get(Passport, passport_id)
+    if passport is None:
+        raise NotFound(f"no passport {passport_id}")
+    return passport
+
+
+def latest_dynamic(session: Session, passport_id: str) -> dict[str, tuple[Any, datetime]]:
+    newest = (
+        select(DynamicValue.attribute, func.max(DynamicValue.measured_at).label("at"))
+        .where(DynamicValue.passport_id == passport_id)
+        .group_by(DynamicValue.attribute)
+        .subquery()
+    )
+    rows = session.execute(
+        select(DynamicValue.attribute, DynamicValue.value, DynamicValue.measured_at)
+        .join(
+            newest,
+            (DynamicValue.attribute == newest.c.attribute)
+            & (DynamicValue.measured_at == newest.c.at),
+        )
+        .where(DynamicValue.passport_id == passport_id)
+    )
+    return {attribute: (value, at) for attribute, value, at in rows}
+
+
+def current_values(session: Session, passport: Passport) -> tuple[dict, dict]:
+    values = dict(passport.data)
+    values["battery_status"] = passport.status
+    updated = {}
+    for attribute, (value, at) in latest_dynamic(session, passport.id).items():
+        values[attribute] = value
+        updated[attribute] = at
+    return values, updated
+
+
+def completeness(passport: Passport, values: dict[str, Any]) -> dict[str, Any]:
+    now, later = missing_mandatory(passport.category, values)
+    return {"complete": not now, "missing": now, "missing_when_due": later}
+
+
+def view(session: Session, passport: Passport, caller: Caller) -> dict[str, Any]:
+    """The passport as `caller` may see it: only the attributes of its access groups."""
+    levels = access_levels(caller, passport)
+    values, updated = current_values(session, passport)
+    operator = session.get(Participant, passport.operator_id)
+    shown = visible(values, levels)
+    entitled = Access.AUTHORITIES in levels
+    return {
+        "id": passport.id,
+        "battery_id": passport.battery_id,
+        "operator": {
+            "id": operator.id,
+            "name": operator.name,
+            "identifiers": [
+                {"scheme": i.scheme, "value": i.value}
+                for i in operator.identifiers
+                if i.site_id is None
+            ],
+        },
+        "version": passport.version,
+        "predecessor_id": passport.predecessor_id,
+        "successor_id": passport.superseded_by,
+        "closed": passport.closed_at is not None,
+        "access": sorted(level.value for level in levels),
+        "data": shown,
+        "dynamic_updated_at": {k: v for k, v in updated.items() if k in shown},
+        "completeness": completeness(passport, values) if entitled else None,
+    }
+
+
+def list_passports(
+    session: Session,
+    caller: Caller,
+    battery_model: str | None,
+    category: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> list[Passport]:
+    query = select(Passport).where(Passport.operator_id == caller.participant_id)
+    if battery_model:
+        query = query.where(Passport.battery_model == battery_model)
+    if category:
+        query = query.where(Passport.category == category)
+    if status:
+        query = query.where(Passport.status == status)
+    return list(
+        session.scalars(
+            query.order_by(Passport.created_at, Passport.id).limit(limit).offset(offset)
+        )
+    )
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def passport_snapshot(passport: Passport) -> dict[str, Any]:
+    return {
+        "id": passport.id,
+        "battery_id": passport.battery_id,
+        "operator_id": passport.operator_id,
+        "category": passport.category,
+        "battery_model": passport.battery_model,
+        "status": passport.status,
+        "version": passport.version,
+        "data": passport.data,
+        "predecessor_id": passport.predecessor_id,
+        "superseded_by": passport.superseded_by,
+        "closed_at": passport.closed_at,
+    }
+
+
+def version_snapshot(row: PassportVersion) -> dict[str, Any]:
+    return {
+        "passport_id": row.passport_id,
+        "version": row.version,
+        "data": row.data,
+        "status": row.status,
+        "actor": row.actor,
+        "change": row.change,
+        "created_at": row.created_at,
+    }
+
+
+def dynamic_snapshot(row: DynamicValue) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "passport_id": row.passport_id,
+        "attribute": row.attribute,
+        "value": row.value,
+        "measured_at": row.measured_at,
+    }
+
+
+register_record_type("passport", Passport, passport_snapshot, owner_column=Passport.operator_id)
+register_record_type("passport-version", PassportVersion, version_snapshot)
+register_record_type("dynamic", DynamicValue, dynamic_snapshot)
+
+
+def _bad(errors: list[dict[str, str]]) -> InvalidInput:
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return InvalidInput(f"{first['field']}: {first['message']}{more}", errors=errors)
+
+
+def prepare(battery_id: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Checked battery identifier and attribute values, or InvalidInput naming every problem."""
+    errors = []
+    try:
+        battery_id = normalize_battery_id(battery_id)
+    except ValueError as exc:
+        errors.append({"field": "battery_id", "message": str(exc)})
+    values, value_errors = clean_data(data)
+    errors += value_errors
+    for key in REQUIRED_AT_CREATION:
+        if key not in values and not any(e["field"] == f"data.{key}" for e in errors):
+            errors.append({"field": f"data.{key}", "message": "is mandatory"})
+    if errors:
+        raise _bad(errors)
+    return battery_id, values
+
+
+def _new_version(session: Session, passport: Passport, actor: str, change: str) -> None:
+    write(session, passport, actor=actor, kind=f"passport.{change}", commit=False)
+    write(
+        session,
+        PassportVersion(
+            passport_id=passport.id,
+            version=passport.version,
+            data=passport.data,
+            status=passport.status,
+            actor=actor,
+            change=change,
+            created_at=utcnow(),
+        ),
+        actor=actor,
+        kind=f"passport.version.{change}",
+        commit=False,
+    )
+
+
+def create_passport(
+    session: Session, caller: Caller, battery_id: str, data: dict[str, Any], *, commit: bool = True
+) -> Passport:
+    if not caller.has_role(Role.ECONOMIC_OPERATOR):
+        raise Forbidden(
+            "Only an economic operator issues battery passports.",
+            required_roles=[Role.ECONOMIC_OPERATOR.value],
+        )
+    battery_id, values = prepare(battery_id, data)
+    live = session.scalar(
+        select(Passport.id).where(
+            Passport.battery_id == battery_id, Passport.superseded_by.is_(None)
+        )
+    )
+    if live is not None:
+        raise Conflict(
+            f"battery {battery_id} already has a passport",
+            passport_id=live,
+            errors=[{"field": "battery_id", "message": "duplicate battery identifier"}],
+        )
+    now = utcnow()
+    passport = Passport(
+        id=str(uuid.uuid4()),
+        battery_id=battery_id,
+        operator_id=caller.participant_id,
+        category=values["battery_category"],
+        battery_model=values["battery_model"],
+        status="original",
+        version=1,
+        data=values,
+        created_at=now,
+        updated_at=now,
+    )
+    _new_version(session, passport, caller.participant_id, "created")
+    if commit:
+        session.commit()
+    return passport
+
+
+def _operated(session: Session, caller: Caller, passport_id: str) -> Passport:
+    passport = get_passport(session, passport_id)
+    if not caller.acts_for(passport.operator_id):
+        raise Forbidden("Only the passport's economic operator may change it.")
+    if passport.closed_at is not None:
+        raise Conflict("The passport is closed (the battery was recycled); it is read-only.")
+    if passport.superseded_by is not None:
+        raise Conflict(f"The passport was superseded by {passport.superseded_by}; change that one.")
+    return passport
+
+
+def update_passport(
+    session: Session, caller: Caller, passport_id: str, changes: dict[str, Any]
+) -> Passport:
+    """A new version with `changes` applied; every earlier version is kept."""
+    passport = _operated(session, caller, passport_id)
+    removals = [k for k, v in changes.items() if v is None]
+    values, errors = clean_data({k: v for k, v in changes.items() if v is not None})
+    if "battery_category" in changes:
+        errors.append({"field": "data.battery_category", "message": "cannot be changed"})
+    for key in removals:
+        if key not in BY_KEY:
+            errors.append({"field": f"data.{key}", "message": "not a passport attribute"})
+        elif key in REQUIRED_AT_CREATION:
+            errors.append({"field": f"data.{key}", "message": "is mandatory and cannot be removed"})
+    if errors:
+        raise _bad(errors)
+    data = {k: v for k, v in passport.data.items() if k not in removals} | values
+    if data == passport.data:
+        return passport
+    passport.data = data
+    passport.battery_model = data["battery_model"]
+    passport.version += 1
+    passport.updated_at = utcnow()
+    _new_version(session, passport, caller.participant_id, "updated")
+    session.commit()
+    return passport
+
+
+def versions(session: Session, passport: Passport) -> list[PassportVersion]:
+    return list(
+        session.scalars(
+            select(PassportVersion)
+            .where(PassportVersion.passport_id == passport.id)
+            .order_by(PassportVersion.version)
+        )
+    )
+
+
+def add_dynamic(
+    session: Session,
+    caller: Caller,
+    passport_id: str,
+    measured_at: datetime,
+    values: dict[str, Any],
+) -> list[DynamicValue]:
+    """Timestamped condition data; each reading is its own ledger entry (the bulk path)."""
+    passport = _operated(session, caller, passport_id)
+    cleaned, errors = clean_data(values, dynamic_allowed=True, prefix="values")
+    for key in cleaned:
+        if not BY_KEY[key].dynamic:
+            errors.append({"field": f"values.{key}", "message": "is static: PATCH the passport"})
+    if measured_at.tzinfo is None:
+        errors.append({"field": "measured_at", "message": "needs a time zone"})
+    elif measured_at > utcnow():
+        errors.append({"field": "measured_at", "message": "is in the future"})
+    if errors:
+        raise _bad(errors)
+    rows = [
+        DynamicValue(
+            passport_id=passport.id,
+            attribute=key,
+            value=value,
+            measured_at=measured_at,
+            recorded_at=utcnow(),
+        )
+        for key, value in cleaned.items()
+    ]
+    session.add_all(rows)
+    session.flush()
+    record_many(
+        session,
+        actor=caller.participant_id,
+        items=[("passport.dynamic", f"dynamic:{row.id}", dynamic_snapshot(row)) for row in rows],
+    )
+    session.commit()
+    return rows
+
+
+def attribute_catalogue() -> list[dict[str, Any]]:
+    return [
+        {
+            "key": a.key,
+            "group": a.group,
+            "label": a.label,
+            "kind": a.kind,
+            "unit": a.unit,
+            "access": a.access.value,
+            "dynamic": a.dynamic,
+            "mandatory": sorted(c.value for c in a.mandatory),
+            "choices": list(a.choices),
+            "due_from": a.due_from,
+            "annex": a.annex,
+        }
+        for a in ATTRIBUTES
+    ]
