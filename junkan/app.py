@@ -15,6 +15,7 @@ from junkan.identity.routes import auth_router
 from junkan.identity.routes import router as identity_router
 from junkan.ledger.routes import attest_request, commitments_router
 from junkan.ledger.routes import router as ledger_router
+from junkan.passport.routes import resolver
 from junkan.passport.routes import router as passport_router
 
 
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(commitments_router)
     app.include_router(exchange_router)
     app.include_router(passport_router)
+    app.include_router(resolver)
 
     @app.get("/", tags=["meta"])
     def index():

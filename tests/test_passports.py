@@ -332,3 +332,59 @@ def test_the_attribute_table_is_served(client):
         "unit": "%",
         "mandatory": ["ev"],
     }
+
+
+# --- QR code and resolver ----------------------------------------------------------------------
+
+
+def test_qr_png_decodes_to_the_resolver_url(client, carmaker, full_passport):
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    png = client.get(f"/passports/{full_passport}/qr.png")
+    assert png.headers["content-type"] == "image/png"
+    [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
+    assert code.format == zxingcpp.BarcodeFormat.QRCode
+    assert code.text == "http://testserver/id/urn:junkan:battery:AZ-000001"
+    svg = client.get(f"/passports/{full_passport}/qr.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml") and "<svg" in svg.text
+
+
+def test_the_resolver_answers_json_filtered_for_the_caller(client, make_member, full_passport):
+    url = "/id/urn:junkan:battery:AZ-000001"
+    public = client.get(url, headers={"Accept": "application/json"}).json()
+    recycler = make_member("recycler")
+    entitled = client.get(url, headers={"Accept": "application/json", **recycler.auth}).json()
+    assert public["id"] == entitled["id"] == full_passport
+    assert (
+        "safety_measures" not in public["data"]
+        and "state_of_certified_energy" not in public["data"]
+    )
+    assert entitled["data"]["safety_measures"] == "sample text"
+    assert "state_of_certified_energy" in entitled["data"]
+    assert "test_reports" not in entitled["data"]  # point 3: authorities only
+
+
+def test_the_resolver_answers_a_browser_with_an_html_page(client, make_member, full_passport):
+    page = client.get("/id/urn:junkan:battery:AZ-000001", headers={"Accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Battery mass" in page.text and "Safety measures" not in page.text
+    assert "<script" not in page.text  # readable without JavaScript
+
+
+def test_gs1_digital_link_resolves(client, carmaker):
+    created = client.post(
+        "/passports",
+        headers=carmaker.auth,
+        json={"battery_id": "https://id.gs1.org/01/04012345000016/21/SN-9", "data": NMC811},
+    ).json()
+    assert created["battery_id"] == "/01/04012345000016/21/SN-9"
+    found = client.get("/01/04012345000016/21/SN-9", headers={"Accept": "application/json"})
+    assert found.json()["id"] == created["id"]
+    qr = client.get(f"/passports/{created['id']}/qr.png")
+    assert qr.status_code == 200
+    missing = client.get("/id/urn:junkan:battery:nope", headers={"Accept": "application/json"})
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"

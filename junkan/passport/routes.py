@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+import segno
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from junkan.deps import CallerDep, SessionDep, require_roles
+from junkan.deps import CallerDep, SessionDep, SettingsDep, require_roles
 from junkan.identity.models import Role
 from junkan.identity.service import Caller
 from junkan.ledger.proofs import proof_of
 from junkan.passport import schemas, service
 from junkan.passport.attributes import STATUSES, Category
+from junkan.web import templates
 
 router = APIRouter(prefix="/passports", tags=["passports"])
 OperatorDep = Annotated[Caller, Depends(require_roles(Role.ECONOMIC_OPERATOR))]
@@ -98,3 +102,69 @@ def add_dynamic(
     """Timestamped dynamic data (SOCE, cycles, events …); the passport shows the latest."""
     service.add_dynamic(session, caller, passport_id, data.measured_at, data.values)
     return service.view(session, service.get_passport(session, passport_id), caller)
+
+
+@router.get(
+    "/{passport_id}/qr.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}},
+)
+def qr_svg(passport_id: str, session: SessionDep, settings: SettingsDep):
+    """ISO/IEC 18004 QR code of the battery's resolver address."""
+    return Response(
+        _qr(session, settings, passport_id).svg_inline(scale=4), media_type="image/svg+xml"
+    )
+
+
+@router.get(
+    "/{passport_id}/qr.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+def qr_png(passport_id: str, session: SessionDep, settings: SettingsDep):
+    out = io.BytesIO()
+    _qr(session, settings, passport_id).save(out, kind="png", scale=8, border=4)
+    return Response(out.getvalue(), media_type="image/png")
+
+
+def _qr(session, settings, passport_id: str):
+    passport = service.get_passport(session, passport_id)
+    return segno.make_qr(service.resolver_url(settings.base_url, passport.battery_id), error="m")
+
+
+resolver = APIRouter(tags=["resolver"])
+
+
+def _resolve(request: Request, session, caller: Caller, battery_id: str):
+    """HTML for a browser, the filtered JSON passport for `Accept: application/json`."""
+    passport = service.passport_for_battery(session, battery_id)
+    body = service.view(session, passport, caller)
+    accept = request.headers.get("accept", "")
+    if "text/html" in accept and "application/json" not in accept.split(",")[0]:
+        page = templates.get_template("passport.html").render(
+            passport=body, groups=service.grouped_for_page(body["data"])
+        )
+        return HTMLResponse(page)
+    return JSONResponse(schemas.PassportOut.model_validate(body).model_dump(mode="json"))
+
+
+@resolver.get(
+    "/id/{battery_id:path}",
+    response_model=schemas.PassportOut,
+    responses={200: {"content": {"text/html": {}}}},
+)
+def resolve_battery(battery_id: str, request: Request, session: SessionDep, caller: CallerDep):
+    """Resolver for URN battery identifiers (what the QR code points at)."""
+    return _resolve(request, session, caller, battery_id)
+
+
+@resolver.get(
+    "/01/{gtin}/21/{serial}",
+    response_model=schemas.PassportOut,
+    responses={200: {"content": {"text/html": {}}}},
+)
+def resolve_digital_link(
+    gtin: str, serial: str, request: Request, session: SessionDep, caller: CallerDep
+):
+    """GS1 Digital Link resolver: /01/{GTIN}/21/{serial}."""
+    return _resolve(request, session, caller, f"/01/{gtin}/21/{serial}")

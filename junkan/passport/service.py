@@ -415,3 +415,44 @@ def attribute_catalogue() -> list[dict[str, Any]]:
         }
         for a in ATTRIBUTES
     ]
+
+
+# --- Resolver and QR ------------------------------------------------------------------------------
+
+
+def resolver_url(base_url: str, battery_id: str) -> str:
+    """The address the QR code carries: GS1 Digital Link path, or /id/{battery-id}."""
+    if battery_id.startswith("/01/"):
+        return f"{base_url}{battery_id}"
+    return f"{base_url}/id/{battery_id}"
+
+
+def passport_for_battery(session: Session, battery_id: str) -> Passport:
+    """The battery's live passport, or its newest one if all were superseded or closed."""
+    try:
+        battery_id = normalize_battery_id(battery_id)
+    except ValueError as exc:
+        raise NotFound(f"{battery_id!r} is not a battery identifier") from exc
+    passport = session.scalar(
+        select(Passport)
+        .where(Passport.battery_id == battery_id)
+        .order_by(Passport.superseded_by.is_not(None), Passport.created_at.desc())
+        .limit(1)
+    )
+    if passport is None:
+        raise NotFound(f"no passport for battery {battery_id}")
+    return passport
+
+
+def grouped_for_page(shown: dict[str, Any]) -> list[tuple[str, list[tuple]]]:
+    groups: dict[str, list[tuple]] = {}
+    for attribute in ATTRIBUTES:
+        if attribute.key in shown:
+            value = shown[attribute.key]
+            if isinstance(value, list):
+                value = [
+                    v if isinstance(v, str) else ", ".join(f"{k}: {x}" for k, x in v.items())
+                    for v in value
+                ]
+            groups.setdefault(attribute.group, []).append((attribute.label, value, attribute.unit))
+    return list(groups.items())
