@@ -49,7 +49,7 @@ class PassportVersion(Base):
     data: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(80))
-    change: Mapped[str] = mapped_column(String(40))  # created | updated | status change
+    change: Mapped[str] = mapped_column(String(300))  # created | updated | lifecycle action
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

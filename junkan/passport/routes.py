@@ -9,7 +9,7 @@ import segno
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from junkan.deps import CallerDep, SessionDep, SettingsDep, require_roles
+from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep, SettingsDep, require_roles
 from junkan.identity.models import Role
 from junkan.identity.service import Caller
 from junkan.ledger.proofs import proof_of
@@ -168,3 +168,28 @@ def resolve_digital_link(
 ):
     """GS1 Digital Link resolver: /01/{GTIN}/21/{serial}."""
     return _resolve(request, session, caller, f"/01/{gtin}/21/{serial}")
+
+
+@router.post("/{passport_id}/lifecycle/{action}", response_model=schemas.PassportOut)
+def lifecycle(
+    passport_id: str,
+    action: str,
+    session: SessionDep,
+    caller: ParticipantCallerDep,
+    data: schemas.LifecycleIn | None = None,
+):
+    """repair | reuse | repurpose | remanufacture | waste | recycled, with the regulation's
+    rules: repurposing and remanufacturing create a new, linked passport for the caller; waste
+    hands responsibility to a recycler or producer; recycling closes the passport."""
+    data = data or schemas.LifecycleIn()
+    passport = service.lifecycle(
+        session,
+        caller,
+        passport_id,
+        action,
+        battery_id=data.battery_id,
+        data=data.data,
+        responsible=data.responsible,
+        note=data.note,
+    )
+    return service.view(session, passport, caller)

@@ -87,3 +87,18 @@ class AttributeOut(BaseModel):
 
 class AttributeList(BaseModel):
     data: list[AttributeOut]
+
+
+class LifecycleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    battery_id: str | None = Field(
+        default=None,
+        max_length=255,
+        description="repurpose/remanufacture: a new battery identifier",
+    )
+    data: dict[str, Any] | None = Field(default=None, description="Attributes that change")
+    responsible: str | None = Field(
+        default=None, max_length=255, description="waste: the recycler or producer now responsible"
+    )
+    note: str | None = Field(default=None, max_length=200)

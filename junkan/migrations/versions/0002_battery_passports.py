@@ -81,7 +81,7 @@ def upgrade() -> None:
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("actor", sa.String(length=80), nullable=False),
-        sa.Column("change", sa.String(length=40), nullable=False),
+        sa.Column("change", sa.String(length=300), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["passport_id"],
