@@ -499,3 +499,81 @@ def test_invalid_transitions_are_refused_and_change_nothing(
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert _counts(session) == before
+
+
+# --- Bulk import -------------------------------------------------------------------------------
+
+
+def _jsonl(rows):
+    import json
+
+    return "\n".join(json.dumps(r) for r in rows).encode()
+
+
+def test_import_json_lines_all_or_nothing(client, session, carmaker):
+    good = [{"battery_id": f"urn:junkan:battery:B{n}", "data": NMC811} for n in range(3)]
+    bad = (
+        good[:1]
+        + [{"battery_id": "urn:junkan:battery:B9", "data": NMC811 | {"battery_mass": "heavy"}}]
+        + good[1:2]
+        + [{"battery_id": "urn:junkan:battery:B0", "data": NMC811}]
+    )
+    before = _counts(session)
+    refused = client.post(
+        "/passports/import",
+        content=_jsonl(bad),
+        headers={**carmaker.auth, "Content-Type": "application/x-ndjson"},
+    )
+    assert refused.status_code == 422
+    errors = refused.json()["errors"]
+    assert [(e["line"], e["field"]) for e in errors] == [
+        (2, "data.battery_mass"),
+        (4, "battery_id"),
+    ]
+    assert _counts(session) == before
+    partial = client.post(
+        "/passports/import",
+        params={"partial": "true"},
+        content=_jsonl(bad),
+        headers={**carmaker.auth, "Content-Type": "application/x-ndjson"},
+    )
+    assert partial.status_code == 200
+    assert partial.json()["created"] == 2 and len(partial.json()["errors"]) == 2
+    again = client.post(
+        "/passports/import",
+        content=_jsonl(good),
+        headers={**carmaker.auth, "Content-Type": "application/x-ndjson"},
+    )
+    assert again.status_code == 422
+    assert {e["message"] for e in again.json()["errors"]} == {"already has a passport"}
+
+
+def test_import_csv(client, carmaker):
+    csv_text = (
+        "battery_id,battery_model,battery_category,manufacturer_name,manufacturing_place,"
+        "manufacturing_date,battery_mass,critical_raw_materials\n"
+        "urn:junkan:battery:C1,AZ-LFP-60,ev,Aizu Motors,Aizuwakamatsu,2026-09,398.5,Li;graphite\n"
+        "urn:junkan:battery:C2,AZ-LFP-60,ev,Aizu Motors,Aizuwakamatsu,2026-09,399,Li\n"
+    )
+    response = client.post(
+        "/passports/import",
+        content=csv_text.encode(),
+        headers={**carmaker.auth, "Content-Type": "text/csv"},
+    )
+    assert response.status_code == 200, response.text
+    [first, _] = response.json()["passport_ids"]
+    body = client.get(f"/passports/{first}").json()
+    assert body["data"]["battery_mass"] == 398.5
+    assert body["data"]["critical_raw_materials"] == ["Li", "graphite"]
+    wrong = client.post(
+        "/passports/import",
+        content=b"battery_id,colour\nurn:x:1,blue\n",
+        headers={**carmaker.auth, "Content-Type": "text/csv"},
+    )
+    assert wrong.status_code == 422 and "colour" in wrong.json()["detail"]
+    other = client.post(
+        "/passports/import",
+        content=b"x",
+        headers={**carmaker.auth, "Content-Type": "application/xml"},
+    )
+    assert other.status_code == 422

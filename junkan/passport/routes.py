@@ -7,9 +7,11 @@ from typing import Annotated
 
 import segno
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep, SettingsDep, require_roles
+from junkan.errors import InvalidInput
 from junkan.identity.models import Role
 from junkan.identity.service import Caller
 from junkan.ledger.proofs import proof_of
@@ -193,3 +195,30 @@ def lifecycle(
         note=data.note,
     )
     return service.view(session, passport, caller)
+
+
+@router.post(
+    "/import",
+    response_model=schemas.ImportOut,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+async def import_passports(
+    request: Request, session: SessionDep, caller: OperatorDep, partial: bool = False
+):
+    """Many passports from JSON lines ({"battery_id", "data"} per line) or CSV (battery_id and
+    one column per attribute; lists separated by ';'). All rows or none, unless partial=true."""
+    content_type = request.headers.get("content-type", "")
+    if not any(kind in content_type for kind in ("json", "csv")):
+        raise InvalidInput("send text/csv or application/x-ndjson")
+    rows = service.parse_upload(await request.body(), content_type)
+    created, errors = await run_in_threadpool(
+        service.import_passports, session, caller, rows, partial
+    )
+    return {"created": len(created), "passport_ids": [p.id for p in created], "errors": errors}

@@ -102,3 +102,9 @@ class LifecycleIn(BaseModel):
         default=None, max_length=255, description="waste: the recycler or producer now responsible"
     )
     note: str | None = Field(default=None, max_length=200)
+
+
+class ImportOut(BaseModel):
+    created: int
+    passport_ids: list[str]
+    errors: list[dict[str, Any]] = Field(description="Rows skipped (only with partial=true)")
