@@ -356,13 +356,14 @@ def demo(
             help="Where to write the demo credentials (default: JUNKAN_DEMO_CREDENTIALS_PATH)."
         ),
     ] = None,
+    passports: Annotated[int, typer.Option(min=0, help="How many battery passports.")] = 1000,
 ) -> None:
-    """Load the demo cast (idempotent; issues fresh demo credentials on each run)."""
+    """Load the demo: the cast and its battery passports (idempotent; fresh secrets each run)."""
     from junkan.demo import run_demo
 
     path = credentials_file or get_settings().demo_credentials_path
     with open_session() as session:
-        participants = run_demo(session, path)
+        participants = run_demo(session, path, passports)
     # Plain lines, never cropped, so the secrets can be copied from any terminal or log.
     console.print("[bold]Demo credentials[/] (key, roles, client_id, client_secret)")
     for p in participants:

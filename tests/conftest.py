@@ -187,7 +187,7 @@ def live_server(tmp_path_factory):
         "JUNKAN_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     junkan = [sys.executable, "-m", "junkan.cli"]
-    for args in (["db", "upgrade"], ["demo"]):
+    for args in (["db", "upgrade"], ["demo", "--passports", "30"]):
         subprocess.run(junkan + args, cwd=tmp_path, env=env, check=True, capture_output=True)
     server = subprocess.Popen(
         junkan + ["serve", "--port", str(port)],

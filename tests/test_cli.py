@@ -122,7 +122,7 @@ def test_client_create_for_an_unknown_participant(run):
 
 
 def test_demo_writes_a_full_cast_with_valid_identifiers_and_working_credentials(run, settings):
-    result = run("demo")
+    result = run("demo", "--passports", "20")
     assert result.exit_code == 0, result.output
     data = json.loads(settings.demo_credentials_path.read_text())
     people = data["participants"]
@@ -165,9 +165,9 @@ def test_demo_writes_a_full_cast_with_valid_identifiers_and_working_credentials(
 
 
 def test_demo_twice_keeps_one_cast_and_replaces_the_credentials(run, settings):
-    assert run("demo").exit_code == 0
+    assert run("demo", "--passports", "10").exit_code == 0
     first = json.loads(settings.demo_credentials_path.read_text())["participants"]
-    assert run("demo").exit_code == 0
+    assert run("demo", "--passports", "10").exit_code == 0
     second = json.loads(settings.demo_credentials_path.read_text())["participants"]
     assert [p["id"] for p in first] == [p["id"] for p in second]
     app = create_app(settings)
@@ -186,3 +186,29 @@ def test_demo_twice_keeps_one_cast_and_replaces_the_credentials(run, settings):
     assert (old.status_code, new.status_code) == (401, 200)
     listed = run("participant", "list").output
     assert listed.count("Aizu Motors Corporation") == 1
+
+
+def test_demo_passports_cover_three_models_and_are_complete_enough(run, session):
+    from sqlalchemy import func, select
+
+    from junkan.passport import service
+    from junkan.passport.models import Passport
+
+    assert run("demo", "--passports", "40").exit_code == 0
+    session.expire_all()
+    counts = dict(
+        session.execute(
+            select(Passport.battery_model, func.count()).group_by(Passport.battery_model)
+        ).all()
+    )
+    assert counts == {"AZ-NMC811-75": 18, "AZ-LFP-60": 14, "SBS-LFP-100": 8}
+    stationary = session.scalar(select(Passport).where(Passport.category == "stationary"))
+    values, _ = service.current_values(session, stationary)
+    assert service.completeness(stationary, values)["missing"] == []
+    ev = session.scalar(select(Passport).where(Passport.battery_model == "AZ-NMC811-75"))
+    values, _ = service.current_values(session, ev)
+    # SOCE is dynamic: it arrives with the battery's first telemetry, not at issue.
+    assert service.completeness(ev, values)["missing"] == ["state_of_certified_energy"]
+    assert run("demo", "--passports", "40").exit_code == 0  # idempotent
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Passport)) == 40
