@@ -1,5 +1,6 @@
-"""The README's token example works against a real server started as `make run` starts it."""
+"""The README's curl examples work against a real server started as `make run` starts it."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -28,3 +29,25 @@ def test_readme_curl_example_returns_a_token(live_server):
     assert '"token_type":"bearer"' in out and '"access_token"' in out
     assert '"name":"Aizu Motors Corporation"' in out and '"anonymous":false' in out
     assert '"name":"Niihama Cathode Materials K.K."' in out
+
+
+def test_readme_passport_example_shows_different_fields_to_public_and_recycler(live_server):
+    base, workdir = live_server
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"<!-- passport-example -->\n```bash\n(.*?)```", readme, re.S).group(1)
+    script = block.replace("JUNKAN=http://127.0.0.1:8000", f"JUNKAN={base}")
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    created, public, recycler = (
+        json.loads(part) for part in result.stdout.replace("}{", "}\n{").splitlines()
+    )
+    assert created["data"]["safety_measures"] == "Isolate the HV connector first"
+    assert "safety_measures" not in public["data"]
+    assert recycler["data"]["safety_measures"] == "Isolate the HV connector first"
+    assert public["id"] == recycler["id"] == created["id"]
