@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
-def test_readme_curl_example_returns_a_token(live_server):
+def run_readme_block(name: str, live_server) -> str:
+    """Run the README's bash block marked <!-- {name} --> against the live server."""
     base, workdir = live_server
     readme = (ROOT / "README.md").read_text()
-    block = re.search(r"<!-- token-example -->\n```bash\n(.*?)```", readme, re.S).group(1)
+    block = re.search(rf"<!-- {name} -->\n```bash\n(.*?)```", readme, re.S).group(1)
     script = block.replace("JUNKAN=http://127.0.0.1:8000", f"JUNKAN={base}")
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
@@ -25,27 +26,20 @@ def test_readme_curl_example_returns_a_token(live_server):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    out = result.stdout  # curl prints each JSON body without a newline
+    return result.stdout
+
+
+def test_readme_curl_example_returns_a_token(live_server):
+    out = run_readme_block("token-example", live_server)  # curl prints bodies without newlines
     assert '"token_type":"bearer"' in out and '"access_token"' in out
     assert '"name":"Aizu Motors Corporation"' in out and '"anonymous":false' in out
     assert '"name":"Niihama Cathode Materials K.K."' in out
 
 
 def test_readme_passport_example_shows_different_fields_to_public_and_recycler(live_server):
-    base, workdir = live_server
-    readme = (ROOT / "README.md").read_text()
-    block = re.search(r"<!-- passport-example -->\n```bash\n(.*?)```", readme, re.S).group(1)
-    script = block.replace("JUNKAN=http://127.0.0.1:8000", f"JUNKAN={base}")
-    result = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
+    out = run_readme_block("passport-example", live_server)
     created, public, recycler = (
-        json.loads(part) for part in result.stdout.replace("}{", "}\n{").splitlines()
+        json.loads(part) for part in out.replace("}{", "}\n{").splitlines()
     )
     assert created["data"]["safety_measures"] == "Isolate the HV connector first"
     assert "safety_measures" not in public["data"]

@@ -38,8 +38,11 @@ COMMON = {
     "separate_collection_information": "Hand over to a collection point; never to household waste",
     "collection_points_information": "https://junkan.example/collection-points",
     "cycle_life_reference_test": "IEC 62660-1, 25 °C, 1C/1C, 100 % DoD",
-    "component_part_numbers": ["MOD-A-12 (module)", "BMS-7 (battery management unit)",
-                               "HVJ-2 (high-voltage junction box)"],
+    "component_part_numbers": [
+        "MOD-A-12 (module)",
+        "BMS-7 (battery management unit)",
+        "HVJ-2 (high-voltage junction box)",
+    ],
     "spare_part_sources": [{"supplier": "Aizu Motors Parts", "web": "https://parts.example"}],
     # Art. 10 values, expected at the end of the stated lifetime
     "capacity_fade": 20.0,

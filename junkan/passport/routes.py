@@ -15,7 +15,8 @@ from junkan.errors import InvalidInput
 from junkan.identity.models import Role
 from junkan.identity.service import Caller
 from junkan.ledger.proofs import proof_of
-from junkan.passport import schemas, service
+from junkan.passport import bulk, schemas, service
+from junkan.passport import lifecycle as lifecycle_
 from junkan.passport.attributes import STATUSES, Category
 from junkan.web import templates
 
@@ -184,7 +185,7 @@ def lifecycle(
     rules: repurposing and remanufacturing create a new, linked passport for the caller; waste
     hands responsibility to a recycler or producer; recycling closes the passport."""
     data = data or schemas.LifecycleIn()
-    passport = service.lifecycle(
+    passport = lifecycle_.lifecycle(
         session,
         caller,
         passport_id,
@@ -217,8 +218,6 @@ async def import_passports(
     content_type = request.headers.get("content-type", "")
     if not any(kind in content_type for kind in ("json", "csv")):
         raise InvalidInput("send text/csv or application/x-ndjson")
-    rows = service.parse_upload(await request.body(), content_type)
-    created, errors = await run_in_threadpool(
-        service.import_passports, session, caller, rows, partial
-    )
+    rows = bulk.parse_upload(await request.body(), content_type)
+    created, errors = await run_in_threadpool(bulk.import_passports, session, caller, rows, partial)
     return {"created": len(created), "passport_ids": [p.id for p in created], "errors": errors}

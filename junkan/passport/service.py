@@ -228,7 +228,7 @@ register_record_type("passport-version", PassportVersion, version_snapshot)
 register_record_type("dynamic", DynamicValue, dynamic_snapshot)
 
 
-def _bad(errors: list[dict[str, str]]) -> InvalidInput:
+def invalid_input(errors: list[dict[str, str]]) -> InvalidInput:
     first = errors[0]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return InvalidInput(f"{first['field']}: {first['message']}{more}", errors=errors)
@@ -247,11 +247,11 @@ def prepare(battery_id: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]
         if key not in values and not any(e["field"] == f"data.{key}" for e in errors):
             errors.append({"field": f"data.{key}", "message": "is mandatory"})
     if errors:
-        raise _bad(errors)
+        raise invalid_input(errors)
     return battery_id, values
 
 
-def _new_version(session: Session, passport: Passport, actor: str, change: str) -> None:
+def new_version(session: Session, passport: Passport, actor: str, change: str) -> None:
     write(session, passport, actor=actor, kind=f"passport.{change}", commit=False)
     write(
         session,
@@ -303,7 +303,7 @@ def create_passport(
         created_at=now,
         updated_at=now,
     )
-    _new_version(session, passport, caller.participant_id, "created")
+    new_version(session, passport, caller.participant_id, "created")
     if commit:
         session.commit()
     return passport
@@ -335,7 +335,7 @@ def update_passport(
         elif key in REQUIRED_AT_CREATION:
             errors.append({"field": f"data.{key}", "message": "is mandatory and cannot be removed"})
     if errors:
-        raise _bad(errors)
+        raise invalid_input(errors)
     data = {k: v for k, v in passport.data.items() if k not in removals} | values
     if data == passport.data:
         return passport
@@ -343,7 +343,7 @@ def update_passport(
     passport.battery_model = data["battery_model"]
     passport.version += 1
     passport.updated_at = utcnow()
-    _new_version(session, passport, caller.participant_id, "updated")
+    new_version(session, passport, caller.participant_id, "updated")
     session.commit()
     return passport
 
@@ -376,7 +376,7 @@ def add_dynamic(
     elif measured_at > utcnow():
         errors.append({"field": "measured_at", "message": "is in the future"})
     if errors:
-        raise _bad(errors)
+        raise invalid_input(errors)
     rows = [
         DynamicValue(
             passport_id=passport.id,
@@ -456,256 +456,3 @@ def grouped_for_page(shown: dict[str, Any]) -> list[tuple[str, list[tuple]]]:
                 ]
             groups.setdefault(attribute.group, []).append((attribute.label, value, attribute.unit))
     return list(groups.items())
-
-
-# --- Lifecycle (Art. 77(6)-(8)) -----------------------------------------------------------
-
-LIVE = ("original", "re-used", "repurposed", "remanufactured")
-ACTIONS: dict[str, dict[str, Any]] = {
-    # action: statuses it may start from, roles that may take it (besides the operator),
-    # whether the operator must do it, and the status it leaves.
-    "repair": {"from": LIVE, "roles": (Role.REPAIRER,), "to": None},
-    "reuse": {"from": LIVE, "roles": (Role.REPAIRER, Role.SECOND_LIFE_OPERATOR), "to": "re-used"},
-    "repurpose": {
-        "from": LIVE,
-        "roles": (Role.SECOND_LIFE_OPERATOR, Role.ECONOMIC_OPERATOR),
-        "to": "repurposed",
-        "new_passport": True,
-    },
-    "remanufacture": {
-        "from": LIVE,
-        "roles": (Role.REMANUFACTURER,),
-        "to": "remanufactured",
-        "new_passport": True,
-    },
-    "waste": {"from": LIVE, "roles": (), "to": "waste"},
-    "recycled": {"from": ("waste",), "roles": (Role.RECYCLER,), "to": None, "close": True},
-}
-
-
-def _check_transition(passport: Passport, caller: Caller, action: str) -> dict[str, Any]:
-    rule = ACTIONS.get(action)
-    if rule is None:
-        raise InvalidInput(f"unknown lifecycle action {action!r}; known: {', '.join(ACTIONS)}")
-    if passport.closed_at is not None:
-        raise Conflict("The passport is closed (the battery was recycled); it is read-only.")
-    if passport.superseded_by is not None:
-        raise Conflict(f"The passport was superseded by {passport.superseded_by}.")
-    if passport.status not in rule["from"]:
-        raise Conflict(
-            f"A battery in status {passport.status!r} cannot be {action}d: "
-            f"{action} applies to {', '.join(rule['from'])}.",
-            battery_status=passport.status,
-            action=action,
-        )
-    if action == "recycled":
-        allowed = caller.acts_for(passport.operator_id) and caller.has_role(Role.RECYCLER)
-    else:
-        allowed = caller.acts_for(passport.operator_id) or caller.has_role(*rule["roles"])
-    if not allowed:
-        roles = ", ".join(r.value for r in rule["roles"]) or "none"
-        raise Forbidden(
-            f"{action} is for the passport's operator or these roles: {roles}"
-            + (
-                " (and only the recycler responsible for the waste battery)"
-                if action == "recycled"
-                else ""
-            )
-        )
-    return rule
-
-
-def lifecycle(
-    session: Session,
-    caller: Caller,
-    passport_id: str,
-    action: str,
-    *,
-    battery_id: str | None = None,
-    data: dict[str, Any] | None = None,
-    responsible: str | None = None,
-    note: str | None = None,
-) -> Passport:
-    """Apply a lifecycle action; returns the passport that is live afterwards."""
-    from junkan.identity.service import resolve_participant
-
-    passport = get_passport(session, passport_id)
-    rule = _check_transition(passport, caller, action)
-    actor = caller.participant_id
-    now = utcnow()
-    if rule.get("new_passport"):
-        # A new passport linked to its predecessor; the caller becomes responsible for it.
-        values = {k: v for k, v in passport.data.items()} | (data or {})
-        values.pop("battery_status", None)
-        new_id, new_values = prepare(battery_id or passport.battery_id, values)
-        passport.superseded_by = str(uuid.uuid4())
-        passport.version += 1
-        passport.updated_at = now
-        _new_version(session, passport, actor, f"superseded by {action}")
-        successor = Passport(
-            id=passport.superseded_by,
-            battery_id=new_id,
-            operator_id=actor,
-            category=new_values["battery_category"],
-            battery_model=new_values["battery_model"],
-            status=rule["to"],
-            version=1,
-            data=new_values,
-            predecessor_id=passport.id,
-            created_at=now,
-            updated_at=now,
-        )
-        _new_version(session, successor, actor, f"created by {action}")
-        session.commit()
-        return successor
-    if data:
-        changed, errors = clean_data(data)
-        if errors:
-            raise _bad(errors)
-        passport.data = passport.data | changed
-    if action == "waste":
-        if responsible is None:
-            raise InvalidInput(
-                "waste needs the participant now responsible (a recycler or the producer)",
-                errors=[{"field": "responsible", "message": "is mandatory for waste"}],
-            )
-        try:
-            holder = resolve_participant(session, responsible)
-        except NotFound as exc:
-            raise InvalidInput(
-                exc.detail, errors=[{"field": "responsible", "message": exc.detail}]
-            ) from exc
-        if not (
-            {r.role for r in holder.roles} & {Role.RECYCLER.value, Role.ECONOMIC_OPERATOR.value}
-        ):
-            raise InvalidInput(
-                "responsibility for waste passes to a recycler or the producer",
-                errors=[
-                    {
-                        "field": "responsible",
-                        "message": "needs the recycler or economic operator role",
-                    }
-                ],
-            )
-        passport.operator_id = holder.id
-    if rule["to"]:
-        passport.status = rule["to"]
-    if rule.get("close"):
-        passport.closed_at = now
-    passport.version += 1
-    passport.updated_at = now
-    _new_version(session, passport, actor, action + (f": {note}" if note else ""))
-    session.commit()
-    return passport
-
-
-# --- Bulk import -------------------------------------------------------------------------------
-
-
-def parse_upload(body: bytes, content_type: str) -> list[tuple[int, str, dict[str, Any]]]:
-    """(line, battery_id, data) per row of a JSON-lines or CSV upload."""
-    import csv
-    import io
-    import json
-
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("the upload is not UTF-8 text") from exc
-    rows = []
-    if "csv" in content_type:
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or "battery_id" not in reader.fieldnames:
-            raise InvalidInput("the CSV needs a header row with a battery_id column")
-        unknown = [c for c in reader.fieldnames if c != "battery_id" and c not in BY_KEY]
-        if unknown:
-            raise InvalidInput(
-                f"unknown columns: {', '.join(unknown)}",
-                errors=[{"field": c, "message": "not a passport attribute"} for c in unknown],
-            )
-        for line, record in enumerate(reader, start=2):
-            data = {
-                k: _csv_value(k, v)
-                for k, v in record.items()
-                if k != "battery_id" and v not in (None, "")
-            }
-            rows.append((line, record.get("battery_id") or "", data))
-        return rows
-    for line, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            item = json.loads(raw)
-        except json.JSONDecodeError:
-            rows.append((line, "", {"__error__": "not valid JSON"}))
-            continue
-        if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
-            rows.append((line, "", {"__error__": 'each line is {"battery_id": …, "data": {…}}'}))
-            continue
-        rows.append((line, str(item.get("battery_id", "")), item["data"]))
-    return rows
-
-
-def _csv_value(key: str, text: str) -> Any:
-    kind = BY_KEY[key].kind
-    if kind in ("number", "percent", "integer"):
-        try:
-            return float(text) if kind != "integer" else int(text)
-        except ValueError:
-            return text  # reported by the attribute check, with the column named
-    if kind == "list":
-        return [part.strip() for part in text.split(";") if part.strip()]
-    return text
-
-
-def import_passports(
-    session: Session, caller: Caller, rows: list[tuple[int, str, dict]], partial: bool
-) -> tuple[list[Passport], list[dict[str, Any]]]:
-    """All rows or none (unless `partial`); every bad row is reported with its line."""
-    if not caller.has_role(Role.ECONOMIC_OPERATOR):
-        raise Forbidden("Only an economic operator issues battery passports.")
-    errors: list[dict[str, Any]] = []
-    good: list[tuple[int, str, dict]] = []
-    seen: dict[str, int] = {}
-    for line, battery_id, data in rows:
-        if "__error__" in data:
-            errors.append({"line": line, "field": "(line)", "message": data["__error__"]})
-            continue
-        try:
-            normalized, values = prepare(battery_id, data)
-        except InvalidInput as exc:
-            errors += [{"line": line, **error} for error in exc.errors]
-            continue
-        if normalized in seen:
-            errors.append(
-                {"line": line, "field": "battery_id", "message": f"repeats line {seen[normalized]}"}
-            )
-            continue
-        seen[normalized] = line
-        good.append((line, normalized, values))
-    existing = set(
-        session.scalars(
-            select(Passport.battery_id).where(
-                Passport.battery_id.in_(list(seen)), Passport.superseded_by.is_(None)
-            )
-        )
-    )
-    for line, battery_id, _ in list(good):
-        if battery_id in existing:
-            errors.append(
-                {"line": line, "field": "battery_id", "message": "already has a passport"}
-            )
-    good = [row for row in good if row[1] not in existing]
-    errors.sort(key=lambda e: e["line"])
-    if errors and not partial:
-        raise InvalidInput(
-            f"{len(errors)} problem(s) in {len({e['line'] for e in errors})} "
-            f"row(s); nothing was stored",
-            errors=errors,
-        )
-    created = [
-        create_passport(session, caller, battery_id, values, commit=False)
-        for _, battery_id, values in good
-    ]
-    session.commit()
-    return created, errors
