@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -17,25 +18,13 @@ from junkan.ledger import commitments
 from junkan.ledger.models import Commitment, LedgerEntry
 from junkan.ledger.service import (
     RECORD_TYPES,
+    columns_snapshot,
     keyring,
     payload_digest,
     record,
     register_record_type,
     write,
 )
-
-
-def grant_snapshot(grant: Grant) -> dict:
-    return {
-        "id": grant.id,
-        "owner_id": grant.owner_id,
-        "grantee_id": grant.grantee_id,
-        "subject": grant.subject,
-        "purpose": grant.purpose,
-        "valid_until": grant.valid_until,
-        "created_at": grant.created_at,
-        "revoked_at": grant.revoked_at,
-    }
 
 
 def _owner_of(session: Session, subject: str) -> str | None:
@@ -223,14 +212,6 @@ def read_opening(session: Session, caller: Caller, commitment_id: str) -> dict:
     return {"commitment_id": row.id, "scheme": row.scheme, "commitment": row.commitment, **opening}
 
 
-def _opening_snapshot(stored: SealedOpening) -> dict:
-    # The digest, not the sealed bytes: re-sealing changes the nonce, not the opening.
-    return {
-        "commitment_id": stored.commitment_id,
-        "digest": stored.digest,
-        "created_at": stored.created_at,
-    }
-
-
-register_record_type("grant", Grant, grant_snapshot)
-register_record_type("opening", SealedOpening, _opening_snapshot)
+register_record_type("grant", Grant)
+# The digest, not the sealed bytes: re-sealing changes the nonce, not the opening.
+register_record_type("opening", SealedOpening, partial(columns_snapshot, exclude=("sealed",)))

@@ -126,21 +126,9 @@ def site_snapshot(site: Site) -> dict:
     }
 
 
-def client_snapshot(client: ApiClient) -> dict:
-    """Includes the secret hash, so a swapped-in hash (a planted credential) is detected."""
-    return {
-        "client_id": client.client_id,
-        "participant_id": client.participant_id,
-        "name": client.name,
-        "secret_hash": client.secret_hash,
-        "created_at": client.created_at,
-        "revoked_at": client.revoked_at,
-    }
-
-
 register_record_type("participant", Participant, participant_snapshot)
 register_record_type("site", Site, site_snapshot)
-register_record_type("client", ApiClient, client_snapshot)
+register_record_type("client", ApiClient)  # secret hash included: a planted one shows
 
 
 def _record(session: Session, row, kind: str, actor: str) -> None:

@@ -174,17 +174,6 @@ def rollup_opening(
 # --- Publishing in the ledger --------------------------------------------------------------------
 
 
-def commitment_snapshot(row) -> dict:
-    return {
-        "id": row.id,
-        "participant_id": row.participant_id,
-        "scheme": row.scheme,
-        "commitment": row.commitment,
-        "label": row.label,
-        "created_at": row.created_at,
-    }
-
-
 def publish(
     session, participant_id: str, scheme: str, commitment: str | None, value: Any, label: str | None
 ) -> tuple[Any, int, dict | None]:
@@ -245,9 +234,7 @@ def _register() -> None:
     from junkan.ledger.models import Commitment
     from junkan.ledger.service import register_record_type
 
-    register_record_type(
-        "commitment", Commitment, commitment_snapshot, owner_column=Commitment.participant_id
-    )
+    register_record_type("commitment", Commitment, owner_column=Commitment.participant_id)
 
 
 _register()

@@ -371,8 +371,16 @@ RECORD_TYPES: dict[str, RecordType] = {}
 _TYPES_BY_MODEL: dict[type, RecordType] = {}
 
 
+def columns_snapshot(row: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every column of a row: the default state the ledger vouches for."""
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in exclude}
+
+
 def register_record_type(
-    prefix: str, model: type, snapshot: Callable[[Any], dict], owner_column: Any = None
+    prefix: str,
+    model: type,
+    snapshot: Callable[[Any], dict] = columns_snapshot,
+    owner_column: Any = None,
 ) -> None:
     """Declare that rows of `model` are vouched for by entries with subject `prefix:<key>`."""
     record_type = RecordType(prefix, model, snapshot, owner_column)
@@ -397,18 +405,6 @@ def write(session: Session, row: Any, *, actor: str, kind: str, commit: bool = T
 
 
 # --- Key management ----------------------------------------------------------------------------
-
-
-def key_snapshot(key: SigningKey) -> dict:
-    return {
-        "key_id": key.key_id,
-        "participant_id": key.participant_id,
-        "custody": key.custody,
-        "public_key": key.public_key,
-        "created_at": key.created_at,
-        "retired_at": key.retired_at,
-        "revoked_at": key.revoked_at,
-    }
 
 
 def list_keys(session: Session, participant_id: str | None = None) -> list[SigningKey]:
@@ -470,6 +466,10 @@ def rotate_custodial_key(session: Session, participant_id: str) -> SigningKey:
     new = _new_key(session, participant_id, "custodial")
     write(session, new, actor=participant_id, kind="key.created")
     return new
+
+
+def key_snapshot(key: SigningKey) -> dict:
+    return columns_snapshot(key, exclude=("private_key",))  # sealed; the public half suffices
 
 
 register_record_type("key", SigningKey, key_snapshot)

@@ -15,7 +15,7 @@ from junkan.db import utcnow
 from junkan.errors import Conflict, Forbidden, InvalidInput, NotFound
 from junkan.identity.models import Participant, Role
 from junkan.identity.service import Caller
-from junkan.ledger.service import record_many, register_record_type, write
+from junkan.ledger.service import columns_snapshot, record_many, register_record_type, write
 from junkan.passport.attributes import (
     ATTRIBUTES,
     BY_KEY,
@@ -185,47 +185,9 @@ def list_passports(
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def passport_snapshot(passport: Passport) -> dict[str, Any]:
-    return {
-        "id": passport.id,
-        "battery_id": passport.battery_id,
-        "operator_id": passport.operator_id,
-        "category": passport.category,
-        "battery_model": passport.battery_model,
-        "status": passport.status,
-        "version": passport.version,
-        "data": passport.data,
-        "predecessor_id": passport.predecessor_id,
-        "superseded_by": passport.superseded_by,
-        "closed_at": passport.closed_at,
-    }
-
-
-def version_snapshot(row: PassportVersion) -> dict[str, Any]:
-    return {
-        "passport_id": row.passport_id,
-        "version": row.version,
-        "data": row.data,
-        "status": row.status,
-        "actor": row.actor,
-        "change": row.change,
-        "created_at": row.created_at,
-    }
-
-
-def dynamic_snapshot(row: DynamicValue) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "passport_id": row.passport_id,
-        "attribute": row.attribute,
-        "value": row.value,
-        "measured_at": row.measured_at,
-    }
-
-
-register_record_type("passport", Passport, passport_snapshot, owner_column=Passport.operator_id)
-register_record_type("passport-version", PassportVersion, version_snapshot)
-register_record_type("dynamic", DynamicValue, dynamic_snapshot)
+register_record_type("passport", Passport, owner_column=Passport.operator_id)
+register_record_type("passport-version", PassportVersion)
+register_record_type("dynamic", DynamicValue)
 
 
 def invalid_input(errors: list[dict[str, str]]) -> InvalidInput:
@@ -392,7 +354,7 @@ def add_dynamic(
     record_many(
         session,
         actor=caller.participant_id,
-        items=[("passport.dynamic", f"dynamic:{row.id}", dynamic_snapshot(row)) for row in rows],
+        items=[("passport.dynamic", f"dynamic:{row.id}", columns_snapshot(row)) for row in rows],
     )
     session.commit()
     return rows
