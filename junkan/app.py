@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI, Request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from junkan import __version__
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "shared exactly as far as each party may see. Errors are RFC 9457 problem details."
         ),
     )
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.sqlite_busy_seconds)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine, settings.key_dir)
@@ -90,6 +90,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "The write conflicts with a record stored at the same time; nothing was stored.",
             slug="conflict",
             instance=request.url.path,
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _busy(request: Request, exc: OperationalError):
+        if "database is locked" not in str(exc.orig):
+            raise exc  # a real failure: the generic 500 handler logs it
+        return problem_response(
+            503,
+            "The database is busy with another write; nothing was stored. Retry shortly.",
+            slug="busy",
+            instance=request.url.path,
+            headers={"Retry-After": "1"},
         )
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
         default=32 * 1024 * 1024, gt=0, description="Larger request bodies are refused (413)."
     )
     demo_credentials_path: Path = Field(default=Path("var/demo-credentials.json"))
+    sqlite_busy_seconds: float = Field(
+        default=10.0, gt=0, description="How long a SQLite writer waits for another (then 503)."
+    )
 
     @property
     def base_url(self) -> str:

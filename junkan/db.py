@@ -51,17 +51,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: the ledger's indexes outgrow 2 MiB fast
     cursor.close()
 
 
-def make_engine(url: str, **options) -> Engine:
+def make_engine(url: str, sqlite_busy_seconds: float = 10.0, **options) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
+        connect_args = {"check_same_thread": False, "timeout": sqlite_busy_seconds}
+        engine = create_engine(url, connect_args=connect_args, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)

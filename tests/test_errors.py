@@ -29,3 +29,41 @@ def test_unknown_routes_and_methods_are_problems(client):
 
 def test_health_touches_the_database(client):
     assert client.get("/health").json() == {"status": "ok"}
+
+
+def test_a_busy_sqlite_database_is_a_503_and_stores_nothing(settings, operator, client, session):
+    """A second writer on the embedded database gets a clear retry, not a crash."""
+    import sqlite3
+
+    import pytest
+    from sqlalchemy import func, select
+
+    from junkan.app import create_app
+    from junkan.identity.models import Participant
+
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL does not lock the whole database for a writer")
+    busy = create_app(settings.model_copy(update={"sqlite_busy_seconds": 0.2}))
+    holder = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"))
+    holder.execute("BEGIN IMMEDIATE")  # another process is writing
+    try:
+        with TestClient(busy, raise_server_exceptions=False) as other:
+            response = other.post(
+                "/participants",
+                headers=operator.auth,
+                json={"name": "Blocked Co", "roles": ["supplier"]},
+            )
+    finally:
+        holder.rollback()
+        holder.close()
+        busy.state.engine.dispose()
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["type"] == "urn:junkan:problem:busy"
+    session.expire_all()
+    assert (
+        session.scalar(
+            select(func.count()).select_from(Participant).where(Participant.name == "Blocked Co")
+        )
+        == 0
+    )
