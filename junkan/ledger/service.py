@@ -389,19 +389,24 @@ def register_record_type(
 
 def write(session: Session, row: Any, *, actor: str, kind: str, commit: bool = True) -> Entry:
     """Store a new or changed row and record its new state: how every domain writes."""
-    session.add(row)
+    return write_many(session, [(row, kind)], actor=actor, commit=commit)[-1]
+
+
+def write_many(
+    session: Session, changes: Sequence[tuple[Any, str]], *, actor: str, commit: bool = True
+) -> list[Entry]:
+    """Store rows and record each new state, all under one signature: the bulk write path."""
+    session.add_all([row for row, _ in changes])
     session.flush()
-    record_type = _TYPES_BY_MODEL[type(row)]
-    entry = record(
-        session,
-        actor=actor,
-        kind=kind,
-        subject=f"{record_type.prefix}:{record_type.key_of(row)}",
-        payload=record_type.snapshot(row),
-    )
+    items = []
+    for row, kind in changes:
+        record_type = _TYPES_BY_MODEL[type(row)]
+        subject = f"{record_type.prefix}:{record_type.key_of(row)}"
+        items.append((kind, subject, record_type.snapshot(row)))
+    entries = record_many(session, actor=actor, items=items)
     if commit:
         session.commit()
-    return entry
+    return entries
 
 
 # --- Key management ----------------------------------------------------------------------------

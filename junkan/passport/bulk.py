@@ -15,7 +15,7 @@ from junkan.identity.models import Role
 from junkan.identity.service import Caller
 from junkan.passport.attributes import BY_KEY
 from junkan.passport.models import Passport
-from junkan.passport.service import create_passport, prepare
+from junkan.passport.service import issue_passports, prepare
 
 
 def parse_upload(body: bytes, content_type: str) -> list[tuple[int, str, dict[str, Any]]]:
@@ -115,9 +115,8 @@ def import_passports(
             f"row(s); nothing was stored",
             errors=errors,
         )
-    created = [
-        create_passport(session, caller, battery_id, values, commit=False)
-        for _, battery_id, values in good
-    ]
+    created = issue_passports(
+        session, caller, [(battery_id, values) for _, battery_id, values in good]
+    )
     session.commit()
     return created, errors

@@ -174,6 +174,7 @@ def seed_passports(session: Session, operators: dict[str, Caller], count: int = 
     existing = set(session.scalars(select(Passport.battery_id)))
     created = 0
     for model, operator_key, share, attributes in MODELS:
+        batch = []
         for serial in range(1, round(count * share) + 1):
             identifier = battery_id(model, serial)
             if identifier in existing:
@@ -191,9 +192,7 @@ def seed_passports(session: Session, operators: dict[str, Caller], count: int = 
                     "carbon_footprint_study": f"{CF_STUDY}{model}.pdf",
                 }
             )
-            service.create_passport(
-                session, operators[operator_key], identifier, data, commit=False
-            )
-            created += 1
+            batch.append(service.prepare(identifier, data))
+        created += len(service.issue_passports(session, operators[operator_key], batch))
         session.commit()
     return created

@@ -15,7 +15,7 @@ from junkan.db import utcnow
 from junkan.errors import Conflict, Forbidden, InvalidInput, NotFound
 from junkan.identity.models import Participant, Role
 from junkan.identity.service import Caller
-from junkan.ledger.service import columns_snapshot, record_many, register_record_type, write
+from junkan.ledger.service import columns_snapshot, record_many, register_record_type, write_many
 from junkan.passport.attributes import (
     ATTRIBUTES,
     BY_KEY,
@@ -213,27 +213,57 @@ def prepare(battery_id: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]
     return battery_id, values
 
 
-def new_version(session: Session, passport: Passport, actor: str, change: str) -> None:
-    write(session, passport, actor=actor, kind=f"passport.{change}", commit=False)
-    write(
-        session,
-        PassportVersion(
-            passport_id=passport.id,
-            version=passport.version,
-            data=passport.data,
-            status=passport.status,
-            actor=actor,
-            change=change,
-            created_at=utcnow(),
-        ),
+def version_changes(passport: Passport, actor: str, change: str) -> list[tuple[Any, str]]:
+    """The passport's new state and its version row, each with its ledger kind."""
+    version = PassportVersion(
+        passport_id=passport.id,
+        version=passport.version,
+        data=passport.data,
+        status=passport.status,
         actor=actor,
-        kind=f"passport.version.{change}",
-        commit=False,
+        change=change,
+        created_at=utcnow(),
     )
+    return [(passport, f"passport.{change}"), (version, f"passport.version.{change}")]
+
+
+def new_version(session: Session, passport: Passport, actor: str, change: str) -> None:
+    write_many(session, version_changes(passport, actor, change), actor=actor, commit=False)
+
+
+def issue_passports(
+    session: Session, caller: Caller, prepared: list[tuple[str, dict[str, Any]]]
+) -> list[Passport]:
+    """Passports from checked (battery id, values) pairs, written and signed as one batch."""
+    if not caller.has_role(Role.ECONOMIC_OPERATOR):
+        raise Forbidden(
+            "Only an economic operator issues battery passports.",
+            required_roles=[Role.ECONOMIC_OPERATOR.value],
+        )
+    now = utcnow()
+    passports = [
+        Passport(
+            id=str(uuid.uuid4()),
+            battery_id=battery_id,
+            operator_id=caller.participant_id,
+            category=values["battery_category"],
+            battery_model=values["battery_model"],
+            status="original",
+            version=1,
+            data=values,
+            created_at=now,
+            updated_at=now,
+        )
+        for battery_id, values in prepared
+    ]
+    changes = [c for p in passports for c in version_changes(p, caller.participant_id, "created")]
+    if changes:
+        write_many(session, changes, actor=caller.participant_id, commit=False)
+    return passports
 
 
 def create_passport(
-    session: Session, caller: Caller, battery_id: str, data: dict[str, Any], *, commit: bool = True
+    session: Session, caller: Caller, battery_id: str, data: dict[str, Any]
 ) -> Passport:
     if not caller.has_role(Role.ECONOMIC_OPERATOR):
         raise Forbidden(
@@ -252,22 +282,8 @@ def create_passport(
             passport_id=live,
             errors=[{"field": "battery_id", "message": "duplicate battery identifier"}],
         )
-    now = utcnow()
-    passport = Passport(
-        id=str(uuid.uuid4()),
-        battery_id=battery_id,
-        operator_id=caller.participant_id,
-        category=values["battery_category"],
-        battery_model=values["battery_model"],
-        status="original",
-        version=1,
-        data=values,
-        created_at=now,
-        updated_at=now,
-    )
-    new_version(session, passport, caller.participant_id, "created")
-    if commit:
-        session.commit()
+    [passport] = issue_passports(session, caller, [(battery_id, values)])
+    session.commit()
     return passport
 
 
