@@ -7,11 +7,29 @@ from sqlalchemy import func, select
 
 from junkan.exchange.models import Grant
 from junkan.ledger import commitments as c
-from junkan.ledger.keys import b64url
 from junkan.ledger.models import LedgerEntry
 from junkan.ledger.verify import verify_database
 
 LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+
+
+def _commit_and_deposit(client, owner, value: str, deposited_value_offset: int = 0):
+    """Publish a Pedersen commitment (made client-side) and deposit its opening."""
+    opening = c.commit_value(value)
+    made = client.post(
+        "/commitments",
+        headers=owner.auth,
+        json={"scheme": "pedersen", "commitment": opening.commitment},
+    ).json()
+    deposit = client.put(
+        f"/commitments/{made['id']}/opening",
+        headers=owner.auth,
+        json={
+            "value": str(opening.value + deposited_value_offset),
+            "blinding": c.blinding_text(opening.blinding),
+        },
+    )
+    return made["id"], opening, deposit
 
 
 @pytest.fixture
@@ -22,22 +40,9 @@ def released(client, make_member):
         make_member("supplier"),
         make_member("recycler"),
     )
-    opening = c.commit_value("18.4")
-    made = client.post(
-        "/commitments",
-        headers=supplier.auth,
-        json={"scheme": "pedersen", "commitment": opening.commitment},
-    ).json()
-    deposit = client.put(
-        f"/commitments/{made['id']}/opening",
-        headers=supplier.auth,
-        json={
-            "value": str(opening.value),
-            "blinding": b64url(opening.blinding.to_bytes(32, "little")),
-        },
-    )
+    commitment_id, opening, deposit = _commit_and_deposit(client, supplier, "18.4")
     assert deposit.status_code == 201, deposit.text
-    return supplier, customer, stranger, made["id"], opening
+    return supplier, customer, stranger, commitment_id, opening
 
 
 def _grant(client, owner, grantee, subject, **extra):
@@ -164,19 +169,6 @@ def test_only_the_owner_can_grant_its_record(client, session, released):
 
 def test_a_wrong_opening_cannot_be_deposited(client, make_member):
     member = make_member("supplier")
-    opening = c.commit_value("2.5")
-    made = client.post(
-        "/commitments",
-        headers=member.auth,
-        json={"scheme": "pedersen", "commitment": opening.commitment},
-    ).json()
-    wrong = client.put(
-        f"/commitments/{made['id']}/opening",
-        headers=member.auth,
-        json={
-            "value": str(opening.value + 1),
-            "blinding": b64url(opening.blinding.to_bytes(32, "little")),
-        },
-    )
+    _, _, wrong = _commit_and_deposit(client, member, "2.5", deposited_value_offset=1)
     assert wrong.status_code == 422
     assert "do not open" in wrong.json()["detail"]

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from junkan.db import utcnow
 from junkan.errors import Forbidden, InvalidInput, NotFound
 from junkan.exchange.models import Grant, SealedOpening
-from junkan.identity.service import Caller, resolve_participant
+from junkan.identity.service import Caller, participant_in_field
 from junkan.ledger import commitments
-from junkan.ledger.models import Commitment, LedgerEntry
+from junkan.ledger.models import LedgerEntry
 from junkan.ledger.service import (
     RECORD_TYPES,
     columns_snapshot,
@@ -52,12 +52,7 @@ def create_grant(
         raise Forbidden(
             f"{subject} is not yours to grant" if record_owner else f"{subject} does not exist"
         )
-    try:
-        grantee = resolve_participant(session, grantee_ref)
-    except NotFound as exc:
-        raise InvalidInput(
-            exc.detail, errors=[{"field": "grantee", "message": exc.detail}]
-        ) from exc
+    grantee = participant_in_field(session, grantee_ref, "grantee")
     if grantee.id == owner.participant_id:
         raise InvalidInput(
             "a grant to yourself is meaningless",
@@ -156,13 +151,6 @@ def reads_of(session: Session, owner_id: str, grant_id: str) -> list[dict]:
 # --- Openings of commitments, released through grants ---------------------------------------------
 
 
-def _commitment(session: Session, commitment_id: str) -> Commitment:
-    row = session.get(Commitment, commitment_id)
-    if row is None:
-        raise NotFound(f"no commitment {commitment_id}")
-    return row
-
-
 def deposit_opening(
     session: Session,
     caller: Caller,
@@ -172,7 +160,7 @@ def deposit_opening(
     blinding: str | None,
 ) -> SealedOpening:
     """Keep an opening for grantees; it must open the commitment, or it is refused."""
-    row = _commitment(session, commitment_id)
+    row = commitments.get_commitment(session, commitment_id)
     if row.participant_id != caller.participant_id:
         raise Forbidden("only the commitment's owner deposits its opening")
     try:
@@ -203,7 +191,7 @@ def deposit_opening(
 
 
 def read_opening(session: Session, caller: Caller, commitment_id: str) -> dict:
-    row = _commitment(session, commitment_id)
+    row = commitments.get_commitment(session, commitment_id)
     authorize_read(session, caller, f"commitment:{commitment_id}", row.participant_id)
     stored = session.get(SealedOpening, commitment_id)
     if stored is None:

@@ -82,11 +82,9 @@ def _claim_identifier(
     return identifier
 
 
-def _check_unique_in_request(data: schemas.ParticipantIn) -> None:
+def _no_repeated_identifiers(groups: list[tuple[str, list[schemas.IdentifierIn]]]) -> None:
+    """One request must not name the same identifier twice (the database would say 409)."""
     seen: set[tuple[str, str]] = set()
-    groups = [("identifiers", data.identifiers)] + [
-        (f"sites[{i}].identifiers", site.identifiers) for i, site in enumerate(data.sites)
-    ]
     for path, identifiers in groups:
         for j, identifier in enumerate(identifiers):
             key = (identifier.scheme.value, identifier.value)
@@ -147,7 +145,10 @@ def _add_site(session: Session, participant: Participant, data: schemas.SiteIn) 
 
 
 def create_participant(session: Session, data: schemas.ParticipantIn, actor: str) -> Participant:
-    _check_unique_in_request(data)
+    _no_repeated_identifiers(
+        [("identifiers", data.identifiers)]
+        + [(f"sites[{i}].identifiers", site.identifiers) for i, site in enumerate(data.sites)]
+    )
     participant = Participant(name=data.name.strip(), country=data.country)
     participant.roles = [ParticipantRole(role=role.value) for role in data.roles]
     session.add(participant)
@@ -176,14 +177,7 @@ def add_identifier(
 
 
 def add_site(session: Session, participant: Participant, data: schemas.SiteIn, actor: str) -> Site:
-    seen = set()
-    for j, identifier in enumerate(data.identifiers):
-        if (identifier.scheme, identifier.value) in seen:
-            raise InvalidInput(
-                f"{identifier.value} is given twice",
-                errors=[{"field": f"identifiers[{j}]", "message": "duplicate"}],
-            )
-        seen.add((identifier.scheme, identifier.value))
+    _no_repeated_identifiers([("identifiers", data.identifiers)])
     site = _add_site(session, participant, data)
     _record(session, site, "site.created", actor)
     session.commit()
@@ -245,6 +239,14 @@ def resolve_participant(session: Session, reference: str) -> Participant:
     if len(owners) > 1:
         raise Conflict(f"{reference} names more than one participant; give the scheme or id")
     raise NotFound(f"no participant with id or identifier {reference}")
+
+
+def participant_in_field(session: Session, reference: str, field: str) -> Participant:
+    """A participant a request names in `field`; an unknown one is that field's error."""
+    try:
+        return resolve_participant(session, reference)
+    except (NotFound, Conflict) as exc:
+        raise InvalidInput(exc.detail, errors=[{"field": field, "message": exc.detail}]) from exc
 
 
 # --- Client credentials and tokens -----------------------------------------------------------

@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import rbcl
 
+from junkan.errors import NotFound
 from junkan.ledger.keys import b64url, from_b64url
+from junkan.ledger.models import Commitment
+from junkan.ledger.service import canonical_json, register_record_type, write
 
 SALT_CONTEXT = b"junkan-commitment-v1\n"
 H_LABEL = b"junkan-pedersen-v1 generator H"
@@ -39,8 +43,6 @@ class CommitmentError(ValueError):
 
 
 def salted_commitment(value: Any, salt: bytes) -> str:
-    from junkan.ledger.service import canonical_json
-
     if len(salt) < 16:
         raise CommitmentError("a salt needs at least 16 bytes")
     return hashlib.sha256(SALT_CONTEXT + salt + canonical_json(value)).hexdigest()
@@ -178,11 +180,6 @@ def publish(
     session, participant_id: str, scheme: str, commitment: str | None, value: Any, label: str | None
 ) -> tuple[Any, int, dict | None]:
     """Store and log a commitment; with a value, make it here and return its opening once."""
-    import uuid
-
-    from junkan.ledger.models import Commitment
-    from junkan.ledger.service import write
-
     opening = None
     if commitment is None:
         if scheme == "sha256":
@@ -191,7 +188,7 @@ def publish(
         else:
             made = commit_value(value)
             commitment = made.commitment
-            opening = {"value": str(made.value), "blinding": b64url(_scalar(made.blinding))}
+            opening = {"value": str(made.value), "blinding": blinding_text(made.blinding)}
     elif scheme == "sha256":
         if len(commitment) != 64 or any(c not in "0123456789abcdef" for c in commitment):
             raise CommitmentError("a sha256 commitment is 64 lowercase hex digits")
@@ -208,16 +205,26 @@ def publish(
     return row, entry.seq, opening
 
 
+def get_commitment(session, commitment_id: str) -> Commitment:
+    row = session.get(Commitment, commitment_id)
+    if row is None:
+        raise NotFound(f"no commitment {commitment_id}")
+    return row
+
+
 def resolve(session, reference: str) -> str:
     """A commitment given inline (base64url point) or by the id it was published under."""
-    from junkan.ledger.models import Commitment
-
     if len(reference) == 36:
-        row = session.get(Commitment, reference)
-        if row is None:
-            raise CommitmentError(f"no commitment {reference}")
-        return row.commitment
+        try:
+            return get_commitment(session, reference).commitment
+        except NotFound as exc:
+            raise CommitmentError(exc.detail) from exc
     return reference
+
+
+def blinding_text(blinding: int) -> str:
+    """A blinding factor as it travels: base64url of the 32-byte little-endian scalar."""
+    return b64url(_scalar(blinding))
 
 
 def blinding_from(text: str) -> int:
@@ -230,11 +237,4 @@ def blinding_from(text: str) -> int:
     return int.from_bytes(raw, "little")
 
 
-def _register() -> None:
-    from junkan.ledger.models import Commitment
-    from junkan.ledger.service import register_record_type
-
-    register_record_type("commitment", Commitment, owner_column=Commitment.participant_id)
-
-
-_register()
+register_record_type("commitment", Commitment, owner_column=Commitment.participant_id)

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from junkan.deps import ParticipantCallerDep, SessionDep
-from junkan.errors import Forbidden, InvalidInput, NotFound, Unauthorized
+from junkan.errors import Forbidden, InvalidInput, Unauthorized
 from junkan.identity.service import TokenRejected, caller_for_token
 from junkan.ledger import commitments, proofs, schemas, service
 from junkan.ledger.keys import verify
-from junkan.ledger.models import Commitment, SigningKey
+from junkan.ledger.models import SigningKey
 from junkan.ledger.verify import export_lines
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
@@ -161,9 +161,7 @@ def publish_commitment(
 @commitments_router.get("/{commitment_id}", response_model=schemas.CommitmentOut)
 def get_commitment(commitment_id: str, session: SessionDep, proof: bool = False):
     """A published commitment and the ledger entry that published it (public: it hides)."""
-    row = session.get(Commitment, commitment_id)
-    if row is None:
-        raise NotFound(f"no commitment {commitment_id}")
+    row = commitments.get_commitment(session, commitment_id)
     entry = proofs.latest_entry(session, f"commitment:{commitment_id}")
     return {
         **schemas.CommitmentOut.model_validate(row).model_dump(),

@@ -10,12 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from junkan.errors import Forbidden, InvalidInput
-from junkan.identity.models import Role
+from junkan.errors import InvalidInput
 from junkan.identity.service import Caller
 from junkan.passport.attributes import BY_KEY
 from junkan.passport.models import Passport
-from junkan.passport.service import issue_passports, prepare
+from junkan.passport.service import issue_passports, prepare, require_issuer
 
 
 def parse_upload(body: bytes, content_type: str) -> list[tuple[int, str, dict[str, Any]]]:
@@ -74,8 +73,7 @@ def import_passports(
     session: Session, caller: Caller, rows: list[tuple[int, str, dict]], partial: bool
 ) -> tuple[list[Passport], list[dict[str, Any]]]:
     """All rows or none (unless `partial`); every bad row is reported with its line."""
-    if not caller.has_role(Role.ECONOMIC_OPERATOR):
-        raise Forbidden("Only an economic operator issues battery passports.")
+    require_issuer(caller)
     errors: list[dict[str, Any]] = []
     good: list[tuple[int, str, dict]] = []
     seen: dict[str, int] = {}

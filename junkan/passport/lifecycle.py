@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from junkan.db import utcnow
-from junkan.errors import Conflict, Forbidden, InvalidInput, NotFound
+from junkan.errors import Conflict, Forbidden, InvalidInput
 from junkan.identity.models import Role
-from junkan.identity.service import Caller, resolve_participant
+from junkan.identity.service import Caller, participant_in_field
 from junkan.passport.attributes import clean_data
 from junkan.passport.models import Passport
 from junkan.passport.service import get_passport, invalid_input, new_version, prepare
@@ -89,7 +89,7 @@ def lifecycle(
     now = utcnow()
     if rule.get("new_passport"):
         # A new passport linked to its predecessor; the caller becomes responsible for it.
-        values = {k: v for k, v in passport.data.items()} | (data or {})
+        values = passport.data | (data or {})
         values.pop("battery_status", None)
         new_id, new_values = prepare(battery_id or passport.battery_id, values)
         passport.superseded_by = str(uuid.uuid4())
@@ -123,12 +123,7 @@ def lifecycle(
                 "waste needs the participant now responsible (a recycler or the producer)",
                 errors=[{"field": "responsible", "message": "is mandatory for waste"}],
             )
-        try:
-            holder = resolve_participant(session, responsible)
-        except NotFound as exc:
-            raise InvalidInput(
-                exc.detail, errors=[{"field": "responsible", "message": exc.detail}]
-            ) from exc
+        holder = participant_in_field(session, responsible, "responsible")
         if not (
             {r.role for r in holder.roles} & {Role.RECYCLER.value, Role.ECONOMIC_OPERATOR.value}
         ):

@@ -231,15 +231,21 @@ def new_version(session: Session, passport: Passport, actor: str, change: str) -
     write_many(session, version_changes(passport, actor, change), actor=actor, commit=False)
 
 
-def issue_passports(
-    session: Session, caller: Caller, prepared: list[tuple[str, dict[str, Any]]]
-) -> list[Passport]:
-    """Passports from checked (battery id, values) pairs, written and signed as one batch."""
+def require_issuer(caller: Caller) -> None:
     if not caller.has_role(Role.ECONOMIC_OPERATOR):
         raise Forbidden(
             "Only an economic operator issues battery passports.",
             required_roles=[Role.ECONOMIC_OPERATOR.value],
         )
+
+
+def issue_passports(
+    session: Session, caller: Caller, prepared: list[tuple[str, dict[str, Any]]]
+) -> list[Passport]:
+    """Passports from checked (battery id, values) pairs, written and signed as one batch.
+
+    The caller must already have passed `require_issuer`, as the entry points do.
+    """
     now = utcnow()
     passports = [
         Passport(
@@ -265,11 +271,7 @@ def issue_passports(
 def create_passport(
     session: Session, caller: Caller, battery_id: str, data: dict[str, Any]
 ) -> Passport:
-    if not caller.has_role(Role.ECONOMIC_OPERATOR):
-        raise Forbidden(
-            "Only an economic operator issues battery passports.",
-            required_roles=[Role.ECONOMIC_OPERATOR.value],
-        )
+    require_issuer(caller)
     battery_id, values = prepare(battery_id, data)
     live = session.scalar(
         select(Passport.id).where(
