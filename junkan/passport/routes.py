@@ -53,7 +53,7 @@ def list_passports(
     rows = service.list_passports(
         session, caller, battery_model, category.value if category else None, status_, limit, offset
     )
-    return {"data": [service.view(session, p, caller) for p in rows]}
+    return {"data": service.views(session, rows, caller)}
 
 
 @router.get("/{passport_id}", response_model=schemas.PassportOut)

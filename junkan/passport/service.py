@@ -95,30 +95,49 @@ def get_passport(session: Session, passport_id: str) -> Passport:
     return passport
 
 
-def latest_dynamic(session: Session, passport_id: str) -> dict[str, tuple[Any, datetime]]:
+Latest = dict[str, tuple[Any, datetime]]  # attribute -> (value, measured at)
+
+
+def latest_dynamic(session: Session, passport_ids: list[str]) -> dict[str, Latest]:
+    """The newest reading of every dynamic attribute, for many passports in one query."""
     newest = (
-        select(DynamicValue.attribute, func.max(DynamicValue.measured_at).label("at"))
-        .where(DynamicValue.passport_id == passport_id)
-        .group_by(DynamicValue.attribute)
+        select(
+            DynamicValue.passport_id,
+            DynamicValue.attribute,
+            func.max(DynamicValue.measured_at).label("at"),
+        )
+        .where(DynamicValue.passport_id.in_(passport_ids))
+        .group_by(DynamicValue.passport_id, DynamicValue.attribute)
         .subquery()
     )
     rows = session.execute(
-        select(DynamicValue.attribute, DynamicValue.value, DynamicValue.measured_at)
-        .join(
+        select(
+            DynamicValue.passport_id,
+            DynamicValue.attribute,
+            DynamicValue.value,
+            DynamicValue.measured_at,
+        ).join(
             newest,
-            (DynamicValue.attribute == newest.c.attribute)
+            (DynamicValue.passport_id == newest.c.passport_id)
+            & (DynamicValue.attribute == newest.c.attribute)
             & (DynamicValue.measured_at == newest.c.at),
         )
-        .where(DynamicValue.passport_id == passport_id)
     )
-    return {attribute: (value, at) for attribute, value, at in rows}
+    found: dict[str, Latest] = {passport_id: {} for passport_id in passport_ids}
+    for passport_id, attribute, value, at in rows:
+        found[passport_id][attribute] = (value, at)
+    return found
 
 
-def current_values(session: Session, passport: Passport) -> tuple[dict, dict]:
+def current_values(
+    session: Session, passport: Passport, latest: Latest | None = None
+) -> tuple[dict, dict]:
+    if latest is None:
+        latest = latest_dynamic(session, [passport.id])[passport.id]
     values = dict(passport.data)
     values["battery_status"] = passport.status
     updated = {}
-    for attribute, (value, at) in latest_dynamic(session, passport.id).items():
+    for attribute, (value, at) in latest.items():
         values[attribute] = value
         updated[attribute] = at
     return values, updated
@@ -129,10 +148,12 @@ def completeness(passport: Passport, values: dict[str, Any]) -> dict[str, Any]:
     return {"complete": not now, "missing": now, "missing_when_due": later}
 
 
-def view(session: Session, passport: Passport, caller: Caller) -> dict[str, Any]:
+def view(
+    session: Session, passport: Passport, caller: Caller, latest: Latest | None = None
+) -> dict[str, Any]:
     """The passport as `caller` may see it: only the attributes of its access groups."""
     levels = access_levels(caller, passport)
-    values, updated = current_values(session, passport)
+    values, updated = current_values(session, passport, latest)
     operator = session.get(Participant, passport.operator_id)
     shown = visible(values, levels)
     entitled = Access.AUTHORITIES in levels
@@ -157,6 +178,12 @@ def view(session: Session, passport: Passport, caller: Caller) -> dict[str, Any]
         "dynamic_updated_at": {k: v for k, v in updated.items() if k in shown},
         "completeness": completeness(passport, values) if entitled else None,
     }
+
+
+def views(session: Session, passports: list[Passport], caller: Caller) -> list[dict[str, Any]]:
+    """Many passports as `caller` may see them, with one query for all their dynamic data."""
+    latest = latest_dynamic(session, [p.id for p in passports]) if passports else {}
+    return [view(session, p, caller, latest[p.id]) for p in passports]
 
 
 def list_passports(
