@@ -19,6 +19,8 @@ SAMPLE = {
     "percent": 42.0,
     "uri": "https://example.com/doc",
     "list": ["item"],
+    "documents": [{"url": "https://example.com/report.pdf", "title": "Report"}],
+    "substances": [{"name": "graphite", "cas": "7782-42-5", "mass_kg": 61.0}],
 }
 
 
@@ -218,6 +220,30 @@ def _counts(session):
             "is dynamic",
         ),
         ("urn:junkan:battery:1", {"battery_status": "waste"}, "data.battery_status", "lifecycle"),
+        (
+            "urn:junkan:battery:1",
+            {"cathode_materials": [{"name": "NMC811", "cas": "193214-24-4"}]},
+            "data.cathode_materials",
+            "item 0 cas: '193214-24-4' is not a CAS number",
+        ),
+        (
+            "urn:junkan:battery:1",
+            {"anode_materials": ["graphite", {"name": "Si", "mass_kg": -2}]},
+            "data.anode_materials",
+            "item 1 mass_kg: Input should be greater than or equal to 0",
+        ),
+        (
+            "urn:junkan:battery:1",
+            {"dismantling_information": [{"url": "ftp://x", "title": "Manual"}]},
+            "data.dismantling_information",
+            "item 0 url: must be an http(s) URL or a URN",
+        ),
+        (
+            "urn:junkan:battery:1",
+            {"test_reports": [{"url": "https://x.example/r.pdf", "pages": 3}]},
+            "data.test_reports",
+            "item 0 pages: Extra inputs are not permitted",
+        ),
         ("battery-1", {}, "battery_id", "URN"),
         ("/01/04012345000017/21/SN-1", {}, "battery_id", "check digit"),
     ],

@@ -145,7 +145,7 @@ CAST: tuple[CastMember, ...] = (
 
 
 def _bpn_body(index: int, kind: str, site: int = 0) -> str:
-    return f"{index:08d}JK" if kind == "L" else f"{index:04d}{site:04d}JS"
+    return f"{index:08d}JK" if kind == "L" else f"{index:04d}{site:04d}J{kind}"
 
 
 def identifiers_for(index: int, member: CastMember) -> schemas.ParticipantIn:
@@ -161,7 +161,13 @@ def identifiers_for(index: int, member: CastMember) -> schemas.ParticipantIn:
         ids.append({"scheme": "lei", "value": lei_with_check(member.lei)})
     sites = []
     for number, (site_name, site_country) in enumerate(member.sites, start=1):
-        site_ids = [{"scheme": "bpns", "value": bpn_with_check("S", _bpn_body(index, "S", number))}]
+        site_ids = [
+            {
+                "scheme": f"bpn{kind.lower()}",
+                "value": bpn_with_check(kind, _bpn_body(index, kind, number)),
+            }
+            for kind in ("S", "A")  # the site, and its address
+        ]
         if member.gln_prefix:
             body = (member.gln_prefix + f"{number:05d}")[:12]
             site_ids.append({"scheme": "gln", "value": gln_with_check(body)})

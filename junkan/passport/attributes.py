@@ -16,6 +16,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
 
 class Access(StrEnum):
     """Who sees an attribute, by Annex XIII point."""
@@ -43,6 +45,7 @@ class Attribute:
     group: str
     label: str
     kind: str  # text | month | date | number | integer | percent | enum | uri | list
+    #            | documents | substances (lists of structured items, see below)
     access: Access = Access.PUBLIC
     unit: str | None = None
     dynamic: bool = False
@@ -80,10 +83,18 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     _a("manufacturer_web", "identification", "Manufacturer web address", "uri", annex="1(a)"),
     _a("manufacturer_email", "identification", "Manufacturer e-mail", "text", annex="1(a)"),
     _a("manufacturing_place", "identification", "Manufacturing place", "text", annex="1(b)"),
+    _a("manufacturing_facility", "identification",
+       "Manufacturing facility identifier (BPNS, BPNA or GLN)", "text", mandatory=NONE,
+       annex="(voluntary)", notes="Catena-X and IDTA name the plant by a site identifier"),
     _a("manufacturing_date", "identification", "Manufacturing date", "month", annex="1(c)"),
     _a("battery_category", "identification", "Battery category", "enum",
        choices=tuple(c.value for c in Category), annex="1(d)"),
     _a("battery_mass", "identification", "Battery mass", "number", unit="kg", annex="1(e)"),
+    *(
+        _a(f"battery_{side}", "identification", f"Battery {side}", "number", unit="mm",
+           mandatory=NONE, annex="(voluntary)")
+        for side in ("length", "width", "height")
+    ),
     _a("warranty_period", "identification", "Commercial warranty period", "integer",
        unit="months", annex="1(f)"),
     _a("putting_into_service_date", "identification", "Date of putting into service", "date",
@@ -101,8 +112,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     _a("symbols_meaning", "conformity", "Meaning of the symbols", "text", annex="1(g)"),
     _a("declaration_of_conformity", "conformity", "EU declaration of conformity", "uri",
        annex="1(h)"),
-    _a("test_reports", "conformity", "Results of test reports proving compliance", "list",
-       AUTH, annex="3"),
+    _a("test_reports", "conformity", "Results of test reports proving compliance",
+       "documents", AUTH, annex="3"),
     # --- Carbon footprint (1(i), Art. 7; DIN 6.3) ---
     _a("carbon_footprint", "carbon_footprint", "Carbon footprint per functional unit",
        "number", unit="kgCO2e/kWh", due_from=CF_PENDING, annex="1(i)"),
@@ -124,8 +135,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     # --- Due diligence (1(j), Art. 52; DIN 6.4) ---
     _a("due_diligence_report", "due_diligence", "Supply-chain due diligence report", "uri",
        due_from="2027-08-18", annex="1(j)"),
-    _a("third_party_assurances", "due_diligence", "Third-party supply-chain assurances", "list",
-       mandatory=NONE, annex="(voluntary)"),
+    _a("third_party_assurances", "due_diligence", "Third-party supply-chain assurances",
+       "documents", mandatory=NONE, annex="(voluntary)"),
     _a("supply_chain_indices", "due_diligence", "Supply-chain indices", "list", mandatory=NONE,
        annex="(voluntary)"),
     # --- Materials and composition (1(k)-(l), 2(b); DIN 6.5) ---
@@ -133,18 +144,18 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     _a("critical_raw_materials", "materials", "Critical raw materials above 0.1 % w/w", "list",
        annex="1(k)"),
     _a("hazardous_substances", "materials", "Hazardous substances other than Hg, Cd, Pb",
-       "list", annex="1(l)"),
+       "substances", annex="1(l)"),
     _a("substance_impacts", "materials", "Impact of the substances on environment and health",
        "text", annex="1(l)"),
-    _a("cathode_materials", "materials", "Materials in the cathode (name, CAS, mass)", "list",
-       P2, annex="2(b)"),
-    _a("anode_materials", "materials", "Materials in the anode (name, CAS, mass)", "list", P2,
-       annex="2(b)"),
+    _a("cathode_materials", "materials", "Materials in the cathode (name, CAS, mass)",
+       "substances", P2, annex="2(b)"),
+    _a("anode_materials", "materials", "Materials in the anode (name, CAS, mass)",
+       "substances", P2, annex="2(b)"),
     _a("electrolyte_materials", "materials", "Materials in the electrolyte (name, CAS, mass)",
-       "list", P2, annex="2(b)"),
+       "substances", P2, annex="2(b)"),
     # --- Circularity (1(m)-(o), 2(a),(c)-(d); DIN 6.6) ---
-    _a("dismantling_information", "circularity", "Dismantling and removal manuals", "list", P2,
-       annex="2(c)"),
+    _a("dismantling_information", "circularity", "Dismantling and removal manuals",
+       "documents", P2, annex="2(c)"),
     _a("component_part_numbers", "circularity", "Part numbers for components", "list", P2,
        annex="2(a)"),
     _a("spare_part_sources", "circularity", "Sources of spare parts", "list", P2, annex="2(a)"),
@@ -166,6 +177,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
        "Separate collection, take-back and collection points", "text", annex="1(o)"),
     # --- Performance and durability, static (1(p)-(s); DIN 6.7) ---
     _a("rated_capacity", "performance", "Rated capacity", "number", unit="Ah", annex="1(p)"),
+    _a("rated_energy", "performance", "Rated energy", "number", unit="kWh", mandatory=NONE,
+       annex="(voluntary)", notes="the carbon footprint's functional unit is built on it"),
     _a("minimum_voltage", "performance", "Minimal voltage", "number", unit="V", annex="1(p)"),
     _a("nominal_voltage", "performance", "Nominal voltage", "number", unit="V", annex="1(p)"),
     _a("maximum_voltage", "performance", "Maximal voltage", "number", unit="V", annex="1(p)"),
@@ -246,6 +259,7 @@ GROUPS: tuple[str, ...] = tuple(dict.fromkeys(a.group for a in ATTRIBUTES))
 # --- Values ----------------------------------------------------------------------------------
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_CAS = re.compile(r"\d{2,7}-\d{2}-\d")
 _URI = re.compile(r"(https?://[^\s]+|urn:[a-z0-9][a-z0-9-]{0,31}:[^\s]+)", re.IGNORECASE)
 
 
@@ -284,13 +298,78 @@ def clean_value(attribute: Attribute, value: Any) -> Any:
         if not isinstance(value, str) or not _URI.fullmatch(value):
             raise ValueError("must be an http(s) URL or a URN")
         return value
-    if kind == "list":
+    if kind in ("list", *ITEM_MODELS):
         if not isinstance(value, list) or len(value) > 500:
             raise ValueError("must be a list of at most 500 items")
+        if kind in ITEM_MODELS:
+            return [_clean_item(ITEM_MODELS[kind], index, item) for index, item in enumerate(value)]
         if not all(isinstance(item, str | dict) for item in value):
             raise ValueError("items must be text or objects")
         return value
     raise ValueError(f"unknown kind {kind}")
+
+
+def cas_number_is_valid(value: str) -> bool:
+    """CAS Registry Number check digit: the weighted digit sum, weights 1, 2, … from the right."""
+    if not _CAS.fullmatch(value):
+        return False
+    digits = value.replace("-", "")
+    body, check = digits[:-1], int(digits[-1])
+    return sum(i * int(d) for i, d in enumerate(reversed(body), start=1)) % 10 == check
+
+
+class Document(BaseModel):
+    """A document the passport links to (test report, manual, assurance)."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(max_length=2000)
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    media_type: str | None = Field(default=None, pattern=r"[\w.+-]+/[\w.+-]+", max_length=100)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not _URI.fullmatch(value):
+            raise ValueError("must be an http(s) URL or a URN")
+        return value
+
+
+class Substance(BaseModel):
+    """A material or substance in the battery: what it is, where, and how much."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=300)
+    cas: str | None = None
+    location: str | None = Field(default=None, min_length=1, max_length=300)
+    mass_kg: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    share_percent: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    hazard_classes: list[str] = Field(default_factory=list, max_length=20)
+
+    @field_validator("cas")
+    @classmethod
+    def _cas(cls, value: str | None) -> str | None:
+        if value is not None and not cas_number_is_valid(value):
+            raise ValueError(f"{value!r} is not a CAS number (check digit or NNNNNNN-NN-N form)")
+        return value
+
+
+# A bare string stands for the item's one essential field.
+ITEM_MODELS: dict[str, tuple[type[BaseModel], str]] = {
+    "documents": (Document, "url"),
+    "substances": (Substance, "name"),
+}
+
+
+def _clean_item(spec: tuple[type[BaseModel], str], index: int, item: Any) -> dict[str, Any]:
+    model, essential = spec
+    try:
+        parsed = model.model_validate({essential: item} if isinstance(item, str) else item)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise ValueError(f"item {index}{f' {where}' if where else ''}: {message}") from None
+    return parsed.model_dump(exclude_none=True, exclude_defaults=True)
 
 
 def _in_unit(attribute: Attribute, value: Any) -> float:

@@ -64,7 +64,7 @@ def _csv_value(key: str, text: str) -> Any:
             return float(text) if kind != "integer" else int(text)
         except ValueError:
             return text  # reported by the attribute check, with the column named
-    if kind == "list":
+    if kind in ("list", "documents", "substances"):
         return [part.strip() for part in text.split(";") if part.strip()]
     return text
 

@@ -23,14 +23,31 @@ COMMON = {
     "symbols_meaning": "Crossed-out wheeled bin: collect separately, do not dispose of as "
     "household waste",
     "declaration_of_conformity": "https://junkan.example/doc/eu-doc-2026.pdf",
-    "test_reports": ["https://junkan.example/reports/un38.3.pdf"],
+    "test_reports": [
+        {
+            "title": "UN 38.3 transport test summary",
+            "url": "https://junkan.example/reports/un38.3.pdf",
+            "media_type": "application/pdf",
+        }
+    ],
     "critical_raw_materials": ["lithium", "natural graphite"],
     "hazardous_substances": [
-        {"name": "lithium hexafluorophosphate", "cas": "21324-40-3", "location": "electrolyte"}
+        {
+            "name": "lithium hexafluorophosphate",
+            "cas": "21324-40-3",
+            "location": "electrolyte",
+            "hazard_classes": ["Acute Tox. 3", "Skin Corr. 1A", "STOT RE 1"],
+        }
     ],
     "substance_impacts": "Electrolyte salts are toxic if released; handle damaged packs as "
     "hazardous waste",
-    "dismantling_information": ["https://junkan.example/manuals/dismantling.pdf"],
+    "dismantling_information": [
+        {
+            "title": "Dismantling and removal manual",
+            "url": "https://junkan.example/manuals/dismantling.pdf",
+            "media_type": "application/pdf",
+        }
+    ],
     "safety_measures": "Isolate the high-voltage connector before opening the pack",
     "renewable_content": 2.0,
     "waste_prevention_information": "Return the battery to an authorised dealer for repair or "
@@ -64,7 +81,12 @@ MODELS = (
             "battery_chemistry": "NMC811 / graphite",
             "manufacturer_name": "Aizu Motors Corporation",
             "manufacturing_place": "Aizuwakamatsu vehicle plant, JP",
+            "manufacturing_facility": "BPNS00080001JSSM",
             "battery_mass": 452.0,
+            "battery_length": 2250.0,
+            "battery_width": 1500.0,
+            "battery_height": 150.0,
+            "rated_energy": 75.0,
             "rated_capacity": 205.0,
             "minimum_voltage": 288.0,
             "nominal_voltage": 365.0,
@@ -99,7 +121,12 @@ MODELS = (
             "battery_chemistry": "LFP / graphite",
             "manufacturer_name": "Aizu Motors Corporation",
             "manufacturing_place": "Aizuwakamatsu vehicle plant, JP",
+            "manufacturing_facility": "BPNS00080001JSSM",
             "battery_mass": 398.0,
+            "battery_length": 2100.0,
+            "battery_width": 1450.0,
+            "battery_height": 140.0,
+            "rated_energy": 60.0,
             "rated_capacity": 180.0,
             "minimum_voltage": 260.0,
             "nominal_voltage": 333.0,
@@ -131,7 +158,12 @@ MODELS = (
             "battery_chemistry": "LFP / graphite",
             "manufacturer_name": "Sachsen Battery Systems GmbH",
             "manufacturing_place": "Leipzig pack plant, DE",
+            "manufacturing_facility": "BPNS00070001JS57",
             "battery_mass": 720.0,
+            "battery_length": 1200.0,
+            "battery_width": 800.0,
+            "battery_height": 1000.0,
+            "rated_energy": 100.0,
             "rated_capacity": 280.0,
             "minimum_voltage": 300.0,
             "nominal_voltage": 358.0,
