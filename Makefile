@@ -25,7 +25,8 @@ test: setup
 	$(UV) run pytest
 
 bench: setup
-	@for script in bench/*.py; do echo "== $$script"; $(UV) run python $$script || exit 1; done
+	$(UV) sync --frozen --quiet --group bench
+	@for script in bench/*.py; do echo "== $$script"; $(UV) run --group bench python $$script || exit 1; done
 
 lint: setup
 	$(UV) run ruff check junkan tests bench
