@@ -11,6 +11,7 @@ from junkan.config import Settings, get_settings
 from junkan.db import make_engine, make_sessionmaker
 from junkan.errors import install_problem_handlers, problem_response
 from junkan.exchange.routes import router as exchange_router
+from junkan.footprint.routes import router as footprint_router
 from junkan.identity.routes import auth_router
 from junkan.identity.routes import router as identity_router
 from junkan.ledger.routes import attest_request, commitments_router
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(commitments_router)
     app.include_router(exchange_router)
     app.include_router(passport_router)
+    app.include_router(footprint_router)
     app.include_router(resolver)
 
     @app.get("/", tags=["meta"])

@@ -1,6 +1,14 @@
 """Imports every domain's tables so that metadata and migrations see all of them."""
 
 from junkan.exchange.models import Grant, SealedOpening  # noqa: F401
+from junkan.footprint.models import (  # noqa: F401
+    ActivityLine,
+    Component,
+    Contribution,
+    EmissionFactor,
+    Footprint,
+    Product,
+)
 from junkan.identity.models import (  # noqa: F401
     AccessToken,
     ApiClient,

@@ -1,6 +1,7 @@
 """Imports every domain's service so that the ledger knows every record type it vouches for."""
 
 import junkan.exchange.service  # noqa: F401
+import junkan.footprint.service  # noqa: F401
 import junkan.identity.service  # noqa: F401
 import junkan.ledger.commitments  # noqa: F401
 import junkan.ledger.service  # noqa: F401

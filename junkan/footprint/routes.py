@@ -1,0 +1,97 @@
+"""Footprint API: emission factors, products with inventories and bills of materials, the
+exact roll-up, and lineage."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+
+from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep
+from junkan.errors import InvalidInput
+from junkan.footprint import schemas, service
+from junkan.identity.models import Role
+
+router = APIRouter(prefix="/footprints", tags=["footprints"])
+
+
+@router.post(
+    "/factors/import",
+    status_code=status.HTTP_201_CREATED,
+    response_model=list[schemas.FactorOut],
+    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def import_factors(
+    request: Request, session: SessionDep, caller: ParticipantCallerDep, shared: bool = False
+):
+    """Emission factors from CSV: name, unit, kgco2e, region, year, source, licence and
+    optionally biogenic_share. Your own library, or with shared=true (platform operator) the
+    library every participant may use. All rows or none."""
+    if "csv" not in request.headers.get("content-type", ""):
+        raise InvalidInput("send text/csv")
+    if shared and not caller.has_role(Role.PLATFORM_OPERATOR):
+        raise InvalidInput("only the platform operator adds shared factors", field="shared")
+    text = (await request.body()).decode("utf-8-sig", errors="replace")
+    owner = None if shared else caller.participant_id
+    return service.import_factors(session, caller.participant_id, owner, text)
+
+
+@router.get("/factors", response_model=list[schemas.FactorOut])
+def list_factors(
+    session: SessionDep,
+    caller: ParticipantCallerDep,
+    name: str | None = None,
+    region: str | None = None,
+):
+    """Shared factors and your own, optionally by name (substring) and region."""
+    return service.list_factors(session, caller, name, region)
+
+
+@router.post("/products", status_code=status.HTTP_201_CREATED)
+def create_product(data: schemas.ProductIn, session: SessionDep, caller: ParticipantCallerDep):
+    product = service.create_product(session, caller, data)
+    return {"id": product.id, **data.model_dump()}
+
+
+@router.post("/products/{product_id}/activities", status_code=status.HTTP_201_CREATED)
+def add_activity(
+    product_id: str, data: schemas.ActivityIn, session: SessionDep, caller: ParticipantCallerDep
+):
+    """One line of the product's own inventory, per declared unit."""
+    line = service.add_activity(session, caller, product_id, data)
+    return {"id": line.id, **data.model_dump()}
+
+
+@router.post("/products/{product_id}/components", status_code=status.HTTP_201_CREATED)
+def add_component(
+    product_id: str, data: schemas.ComponentIn, session: SessionDep, caller: ParticipantCallerDep
+):
+    """One bill-of-materials line: one of your products, a supplier's footprint shared with
+    you, or a secondary emission factor."""
+    line = service.add_component(session, caller, product_id, data)
+    return {"id": line.id, **data.model_dump()}
+
+
+@router.post(
+    "/products/{product_id}/compute",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.FootprintOut,
+)
+def compute(product_id: str, session: SessionDep, caller: ParticipantCallerDep):
+    """A new footprint version for the product and every own product it is made of."""
+    return service.compute(session, caller, product_id)
+
+
+@router.get("/{footprint_id}", response_model=schemas.FootprintOut)
+def get_footprint(footprint_id: str, session: SessionDep, caller: CallerDep):
+    """Yours, or one its owner granted you (`POST /grants` with subject footprint:{id})."""
+    footprint = service.readable_footprint(session, caller, footprint_id)
+    session.commit()  # the logged read
+    return footprint
+
+
+@router.get("/{footprint_id}/lineage", response_model=schemas.LineageOut)
+def get_lineage(footprint_id: str, session: SessionDep, caller: CallerDep):
+    """Every contribution to the footprint and the activity line, factor or supplier footprint
+    (id and version) it came from."""
+    body = service.lineage(session, caller, footprint_id)
+    session.commit()
+    return body

@@ -1,0 +1,120 @@
+"""Footprint API bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Stage(StrEnum):
+    """The EU battery carbon-footprint life-cycle stages (use stage excluded by the rules)."""
+
+    RAW_MATERIALS = "raw_materials"  # raw material acquisition and pre-processing
+    MAIN_PRODUCTION = "main_production"
+    DISTRIBUTION = "distribution"
+    END_OF_LIFE = "end_of_life"  # end of life and recycling
+
+
+class ActivityKind(StrEnum):
+    MATERIAL = "material"
+    ENERGY = "energy"
+    TRANSPORT = "transport"
+    PROCESS = "process"
+
+
+class Quality(BaseModel):
+    """PACT data-quality ratings: 1 (good) to 3 (fair)."""
+
+    model_config = ConfigDict(extra="forbid")
+    technological: int = Field(ge=1, le=3)
+    geographical: int = Field(ge=1, le=3)
+    temporal: int = Field(ge=1, le=3)
+
+
+class ProductIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    part_number: str = Field(min_length=1, max_length=120)
+    plant: str = Field(min_length=1, max_length=120, description="site identifier or name")
+    name: str = Field(min_length=1, max_length=300)
+    declared_unit: str = Field(min_length=1, max_length=40, examples=["kg", "piece", "kWh"])
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+
+
+class ActivityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: ActivityKind
+    stage: Stage
+    description: str = Field(min_length=1, max_length=300)
+    quantity: float = Field(ge=0, allow_inf_nan=False, description="per declared unit")
+    unit: str = Field(min_length=1, max_length=40)
+    factor_id: str | None = Field(
+        default=None, description="omit for direct emissions given in kgCO2e"
+    )
+    primary: bool = True
+    quality: Quality | None = None
+
+
+class ComponentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    description: str = Field(min_length=1, max_length=300)
+    quantity: float = Field(ge=0, allow_inf_nan=False, description="per declared unit")
+    unit: str = Field(min_length=1, max_length=40)
+    component_product_id: str | None = None
+    supplier_footprint_id: str | None = None
+    factor_id: str | None = None
+    stage: Stage = Stage.RAW_MATERIALS
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        sources = [self.component_product_id, self.supplier_footprint_id, self.factor_id]
+        if sum(s is not None for s in sources) != 1:
+            raise ValueError(
+                "give exactly one of component_product_id, supplier_footprint_id, factor_id"
+            )
+        return self
+
+
+class FactorOut(BaseModel):
+    id: str
+    name: str
+    unit: str
+    kgco2e: float
+    biogenic_share: float | None
+    region: str
+    year: int
+    source: str
+    licence: str
+    version: int
+
+
+class FootprintOut(BaseModel):
+    id: str
+    product_id: str | None
+    owner_id: str
+    version: int
+    status: str
+    declared_unit: str
+    total: float
+    stages: dict[str, float]
+    biogenic: float
+    primary_data_share: float
+    quality: dict[str, float | None]
+    preceding_id: str | None
+    created_at: datetime
+
+
+class ContributionOut(BaseModel):
+    source: str
+    source_id: str
+    description: str
+    via: dict[str, Any]
+    stages: dict[str, float]
+    total: float
+
+
+class LineageOut(BaseModel):
+    footprint: FootprintOut
+    contributions: list[ContributionOut]
