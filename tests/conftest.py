@@ -134,8 +134,21 @@ _counter = iter(range(1, 10**6))
 def make_member(session, client):
     """Create a participant with the given roles and log it in through /auth/token."""
 
-    def make(*roles: str, name: str | None = None, country: str = "DE") -> Member:
+    def make(
+        *roles: str, name: str | None = None, country: str = "DE", site: str | None = None
+    ) -> Member:
+        """`site` names one plant, given a BPNS and a BPNA derived from the member's number."""
         number = next(_counter)
+        sites = [
+            {
+                "name": site,
+                "country": country,
+                "identifiers": [
+                    {"scheme": f"bpn{k.lower()}", "value": bpn_with_check(k, f"{number:08d}T{k}")}
+                    for k in "SA"
+                ],
+            }
+        ]
         data = schemas.ParticipantIn.model_validate(
             {
                 "name": name or f"Member {number}",
@@ -144,6 +157,7 @@ def make_member(session, client):
                 "identifiers": [
                     {"scheme": "bpnl", "value": bpn_with_check("L", f"{number:08d}TS")}
                 ],
+                "sites": sites if site else [],
             }
         )
         participant = service.create_participant(session, data, actor="test")

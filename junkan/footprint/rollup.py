@@ -99,8 +99,13 @@ def rollup(matrix: sp.csr_matrix, direct: np.ndarray) -> np.ndarray:
     position[order] = np.arange(n)
     edges = matrix.tocoo()
     inside = labels[edges.row] == labels[edges.col]
-    loops = _loop_blocks(n, labels[order], position[edges.row[inside]],
-                         position[edges.col[inside]], edges.data[inside])
+    loops = _loop_blocks(
+        n,
+        labels[order],
+        position[edges.row[inside]],
+        position[edges.col[inside]],
+        edges.data[inside],
+    )
     # (I - A) = B (I + B^-1 N), B the loops' diagonal blocks, N the edges between blocks.
     # B^-1 N only reaches later blocks, so what is left is unit upper triangular.
     across = ~inside
@@ -155,10 +160,13 @@ def _loop_blocks(n, block_of, rows, cols, quantities) -> sp.csr_matrix:
     for size in np.unique(sizes[sizes > 1]):
         first = starts[sizes == size]
         which = np.searchsorted(first, start_of[rows])
-        mine = (size_of[rows] == size)
+        mine = size_of[rows] == size
         block = np.zeros((first.size, size, size))
-        np.add.at(block, (which[mine], rows[mine] - start_of[rows[mine]],
-                          cols[mine] - start_of[rows[mine]]), quantities[mine])
+        np.add.at(
+            block,
+            (which[mine], rows[mine] - start_of[rows[mine]], cols[mine] - start_of[rows[mine]]),
+            quantities[mine],
+        )
         radius = np.abs(np.linalg.eigvals(block)).max(axis=1)
         if np.any(radius >= 1.0):
             bad = first[radius >= 1.0][0]

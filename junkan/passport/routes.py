@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
-from typing import Annotated
+from typing import Annotated, Any
 
+import fastapi
 import segno
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 
@@ -15,7 +16,7 @@ from junkan.errors import InvalidInput
 from junkan.identity.models import Role
 from junkan.identity.service import Caller
 from junkan.ledger.proofs import proof_of
-from junkan.passport import bulk, schemas, service
+from junkan.passport import bulk, formats, schemas, service
 from junkan.passport import lifecycle as lifecycle_
 from junkan.passport.attributes import STATUSES, Category
 from junkan.web import templates
@@ -221,3 +222,38 @@ async def import_passports(
     rows = bulk.parse_upload(await request.body(), content_type)
     created, errors = await run_in_threadpool(bulk.import_passports, session, caller, rows, partial)
     return {"created": len(created), "passport_ids": [p.id for p in created], "errors": errors}
+
+
+# --- Industry formats ----------------------------------------------------------------------
+
+FormatName = Annotated[
+    str, fastapi.Path(description=f"one of: {', '.join(formats.FORMATS)}", max_length=60)
+]
+
+
+@router.get("/{passport_id}/export/{format_name}")
+def export_passport(
+    passport_id: str,
+    format_name: FormatName,
+    session: SessionDep,
+    caller: CallerDep,
+    settings: SettingsDep,
+):
+    """The passport in an industry format, filtered for the caller like GET /passports/{id} and
+    valid against the format's official schema (422 naming the fields the view lacks)."""
+    return formats.export_passport(session, caller, passport_id, format_name, settings.base_url)
+
+
+@router.post(
+    "/import/{format_name}", status_code=status.HTTP_201_CREATED, response_model=schemas.PassportOut
+)
+def import_document(
+    format_name: FormatName,
+    session: SessionDep,
+    caller: OperatorDep,
+    document: Annotated[dict[str, Any], Body(description="a document in that format")],
+):
+    """A new passport from a document in an industry format (as exported by this API or by
+    another system), checked against the format's official schema; all stored or nothing."""
+    passport = formats.import_document(session, caller, format_name, document)
+    return service.view(session, passport, caller)

@@ -296,7 +296,7 @@ def issue_passports(
 
 
 def create_passport(
-    session: Session, caller: Caller, battery_id: str, data: dict[str, Any]
+    session: Session, caller: Caller, battery_id: str, data: dict[str, Any], commit: bool = True
 ) -> Passport:
     require_issuer(caller)
     battery_id, values = prepare(battery_id, data)
@@ -312,7 +312,8 @@ def create_passport(
             errors=[{"field": "battery_id", "message": "duplicate battery identifier"}],
         )
     [passport] = issue_passports(session, caller, [(battery_id, values)])
-    session.commit()
+    if commit:
+        session.commit()
     return passport
 
 
@@ -328,7 +329,11 @@ def _operated(session: Session, caller: Caller, passport_id: str) -> Passport:
 
 
 def update_passport(
-    session: Session, caller: Caller, passport_id: str, changes: dict[str, Any]
+    session: Session,
+    caller: Caller,
+    passport_id: str,
+    changes: dict[str, Any],
+    commit: bool = True,
 ) -> Passport:
     """A new version with `changes` applied; every earlier version is kept."""
     passport = _operated(session, caller, passport_id)
@@ -351,7 +356,8 @@ def update_passport(
     passport.version += 1
     passport.updated_at = utcnow()
     new_version(session, passport, caller.participant_id, "updated")
-    session.commit()
+    if commit:
+        session.commit()
     return passport
 
 
@@ -371,6 +377,7 @@ def add_dynamic(
     passport_id: str,
     measured_at: datetime,
     values: dict[str, Any],
+    commit: bool = True,
 ) -> list[DynamicValue]:
     """Timestamped condition data; each reading is its own ledger entry (the bulk path)."""
     passport = _operated(session, caller, passport_id)
@@ -401,7 +408,8 @@ def add_dynamic(
         actor=caller.participant_id,
         items=[("passport.dynamic", f"dynamic:{row.id}", columns_snapshot(row)) for row in rows],
     )
-    session.commit()
+    if commit:
+        session.commit()
     return rows
 
 
@@ -455,11 +463,6 @@ def grouped_for_page(shown: dict[str, Any]) -> list[tuple[str, list[tuple]]]:
     groups: dict[str, list[tuple]] = {}
     for attribute in ATTRIBUTES:
         if attribute.key in shown:
-            value = shown[attribute.key]
-            if isinstance(value, list):
-                value = [
-                    v if isinstance(v, str) else ", ".join(f"{k}: {x}" for k, x in v.items())
-                    for v in value
-                ]
-            groups.setdefault(attribute.group, []).append((attribute.label, value, attribute.unit))
+            row = (attribute.label, shown[attribute.key], attribute.unit)
+            groups.setdefault(attribute.group, []).append(row)
     return list(groups.items())
