@@ -28,6 +28,13 @@ class Settings(BaseSettings):
         default=10.0, gt=0, description="How long a SQLite writer waits for another (then 503)."
     )
 
+    cfp_class_boundaries: dict[str, float | None] = Field(
+        default={"A": 60.0, "B": 80.0, "C": 100.0, "D": 120.0, "E": None},
+        description="Battery carbon-footprint performance classes: the upper bound of each "
+        "class in kgCO2e/kWh (null: no bound, the worst class). Provisional: the delegated "
+        "act that fixes them is not adopted; set the adopted values here (JSON) when it is.",
+    )
+
     @property
     def base_url(self) -> str:
         return self.public_base_url.rstrip("/")

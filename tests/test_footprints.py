@@ -295,3 +295,86 @@ def test_a_loop_that_consumes_more_than_it_makes_is_refused(client, session, mak
     assert response.status_code == 422
     assert "loops through" in response.json()["detail"]
     assert _counts(session) == before
+
+
+def test_the_battery_declaration_reaches_every_passport_of_the_model(client, make_member):
+    carmaker = make_member("economic_operator")
+    passport_data = {
+        "battery_model": "AZ-NMC811-75",
+        "battery_category": "ev",
+        "manufacturer_name": "Aizu Motors",
+        "manufacturing_place": "Aizuwakamatsu, JP",
+        "manufacturing_date": "2026-10",
+        "battery_mass": 452.0,
+        "rated_energy": 75.0,
+        "warranty_period": 96,
+    }
+    ids = [
+        _post(
+            client,
+            carmaker,
+            "/passports",
+            {"battery_id": f"urn:junkan:battery:D{i}", "data": passport_data},
+        )["id"]
+        for i in range(2)
+    ]
+    pack = _product(client, carmaker, "PACK-75", unit="piece")
+    for stage, kg in (
+        ("raw_materials", 3600.0),
+        ("main_production", 1300.0),
+        ("distribution", 100.0),
+    ):
+        _post(
+            client,
+            carmaker,
+            f"/footprints/products/{pack}/activities",
+            {
+                "kind": "process",
+                "stage": stage,
+                "description": stage,
+                "quantity": kg,
+                "unit": "kgCO2e",
+            },
+        )
+    footprint = _post(client, carmaker, f"/footprints/products/{pack}/compute", None)
+    body = {
+        "battery_model": "AZ-NMC811-75",
+        "vehicle_category": "M1",
+        "study_url": "https://aizu.example/cf-study.pdf",
+    }
+    declared = client.post(
+        f"/footprints/{footprint['id']}/battery-declaration", headers=carmaker.auth, json=body
+    )
+    assert declared.status_code == 200, declared.text
+    result = declared.json()
+    lifetime = 75.0 * 60 * 8  # kWh x cycles per year (M1) x years of warranty
+    assert result["functional_unit"]["lifetime_energy_kwh"] == lifetime
+    assert result["kgco2e_per_kwh"] == pytest.approx(5000 / lifetime)
+    assert result["performance_class"] == "A" and "provisional" in result["class_boundaries_note"]
+    assert result["passports_updated"] == 2
+    for passport_id in ids:
+        data = client.get(f"/passports/{passport_id}", headers=carmaker.auth).json()["data"]
+        assert data["carbon_footprint"] == round(5000 / lifetime, 4)
+        assert data["carbon_footprint_raw_materials"] == 72.0
+        assert data["absolute_carbon_footprint"] == 5.0
+        assert data["carbon_footprint_study"] == body["study_url"]
+    # a bus battery cycles more: lower per-kWh footprint
+    bus = client.post(
+        f"/footprints/{footprint['id']}/battery-declaration",
+        headers=carmaker.auth,
+        json=body | {"vehicle_category": "M3"},
+    )
+    assert bus.json()["kgco2e_per_kwh"] == pytest.approx(5000 / (75.0 * 250 * 8))
+    unknown = client.post(
+        f"/footprints/{footprint['id']}/battery-declaration",
+        headers=carmaker.auth,
+        json=body | {"vehicle_category": "tractor"},
+    )
+    assert unknown.status_code == 422 and "cycles_per_year" in unknown.text
+
+
+def test_performance_classes_follow_the_configured_boundaries():
+    from junkan.footprint.battery import performance_class
+
+    bounds = {"A": 60.0, "B": 80.0, "C": None}
+    assert [performance_class(v, bounds) for v in (10, 60, 60.01, 500)] == ["A", "A", "B", "C"]

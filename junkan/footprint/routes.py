@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
 
-from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep
+from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep, SettingsDep
 from junkan.errors import InvalidInput
-from junkan.footprint import schemas, service
+from junkan.footprint import battery, schemas, service
 from junkan.identity.models import Role
 
 router = APIRouter(prefix="/footprints", tags=["footprints"])
@@ -95,3 +95,23 @@ def get_lineage(footprint_id: str, session: SessionDep, caller: CallerDep):
     body = service.lineage(session, caller, footprint_id)
     session.commit()
     return body
+
+
+@router.post("/{footprint_id}/battery-declaration")
+def declare_battery_footprint(
+    footprint_id: str,
+    data: schemas.BatteryDeclarationIn,
+    session: SessionDep,
+    caller: ParticipantCallerDep,
+    settings: SettingsDep,
+):
+    """The EU battery carbon-footprint declaration (kgCO2e per kWh of lifetime energy, per
+    stage, performance class) from your footprint per battery, written into every live
+    passport of the model you operate. Class boundaries are provisional configuration."""
+    return battery.declare(
+        session,
+        caller,
+        footprint_id,
+        boundaries=settings.cfp_class_boundaries,
+        **data.model_dump(),
+    )

@@ -118,3 +118,16 @@ class ContributionOut(BaseModel):
 class LineageOut(BaseModel):
     footprint: FootprintOut
     contributions: list[ContributionOut]
+
+
+class BatteryDeclarationIn(BaseModel):
+    """Which passports to declare into, and the functional unit's inputs (defaults: cycles per
+    year from the vehicle category, usable energy and service years from the passports)."""
+
+    model_config = ConfigDict(extra="forbid")
+    battery_model: str = Field(min_length=1, max_length=200)
+    vehicle_category: str = Field(default="M1", examples=["M1", "N1", "L", "M3"])
+    study_url: str = Field(pattern=r"^https?://\S+$", description="the public CF study")
+    usable_energy_kwh: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    cycles_per_year: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    service_years: float | None = Field(default=None, gt=0, le=50, allow_inf_nan=False)
