@@ -25,7 +25,11 @@ STATIC = (
         "carbon_footprint_study": "https://junkan.example/cf-studies/AZ-NMC811-75.pdf",
         "due_diligence_report": "https://junkan.example/dd/AZ-NMC811-75",
         "third_party_assurances": [
-            {"title": "RMI RMAP refiner audit", "url": "https://junkan.example/assurance/rmap"}
+            {
+                "title": "RMI RMAP refiner audit",
+                "url": "https://junkan.example/assurance/rmap.pdf",
+                "media_type": "application/pdf",
+            }
         ],
         "recycled_cobalt_pre_consumer": 4.0,
         "recycled_cobalt_post_consumer": 12.0,
@@ -51,8 +55,14 @@ DYNAMIC = {
     "remaining_power_capability": 246000.0,
     "remaining_round_trip_efficiency": 94.6,
     "self_discharge_rate": 2.1,
-    "time_in_extreme_temperatures": 6.0,
-    "time_charging_in_extreme_temperatures": 1.5,
+    "time_in_extreme_high_temperatures": 4.5,
+    "time_in_extreme_low_temperatures": 1.5,
+    "time_charging_in_extreme_high_temperatures": 1.0,
+    "time_charging_in_extreme_low_temperatures": 0.5,
+    "remaining_energy": 73.1,
+    "internal_resistance_cell": 0.95,
+    "internal_resistance_pack": 99.0,
+    "accidents": ["No accident recorded"],
     "deep_discharge_events": 0,
     "overcharge_events": 0,
     "temperature_information": "Cell temperatures stayed between -12 and 41 °C",

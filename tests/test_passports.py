@@ -19,6 +19,8 @@ SAMPLE = {
     "percent": 42.0,
     "uri": "https://example.com/doc",
     "list": ["item"],
+    "address": {"street": "1-1 Motomachi", "city": "Aizuwakamatsu", "country": "JP"},
+    "suppliers": [{"name": "Parts Co", "email": "parts@example.com"}],
     "documents": [{"url": "https://example.com/report.pdf", "title": "Report"}],
     "substances": [{"name": "graphite", "cas": "7782-42-5", "mass_kg": 61.0}],
 }
@@ -243,6 +245,24 @@ def _counts(session):
             {"test_reports": [{"url": "https://x.example/r.pdf", "pages": 3}]},
             "data.test_reports",
             "item 0 pages: Extra inputs are not permitted",
+        ),
+        (
+            "urn:junkan:battery:1",
+            {"manufacturer_address": "1-1 Motomachi, Aizuwakamatsu"},
+            "data.manufacturer_address",
+            "must be an object",
+        ),
+        (
+            "urn:junkan:battery:1",
+            {"manufacturer_address": {"street": "1-1", "city": "Aizu", "country": "Japan"}},
+            "data.manufacturer_address",
+            "country: String should match pattern",
+        ),
+        (
+            "urn:junkan:battery:1",
+            {"spare_part_sources": [{"name": "Parts Co", "email": "not-an-address"}]},
+            "data.spare_part_sources",
+            "item 0 email",
         ),
         ("battery-1", {}, "battery_id", "URN"),
         ("/01/04012345000017/21/SN-1", {}, "battery_id", "check digit"),

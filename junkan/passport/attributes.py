@@ -45,7 +45,7 @@ class Attribute:
     group: str
     label: str
     kind: str  # text | month | date | number | integer | percent | enum | uri | list
-    #            | documents | substances (lists of structured items, see below)
+    #            | address | documents | substances | suppliers (structured, see below)
     access: Access = Access.PUBLIC
     unit: str | None = None
     dynamic: bool = False
@@ -78,7 +78,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     _a("manufacturer_name", "identification", "Manufacturer name", "text", annex="1(a)"),
     _a("manufacturer_trade_name", "identification", "Manufacturer trade name", "text",
        mandatory=NONE, annex="1(a)"),
-    _a("manufacturer_address", "identification", "Manufacturer postal address", "text",
+    _a("manufacturer_address", "identification", "Manufacturer postal address", "address",
        annex="1(a)"),
     _a("manufacturer_web", "identification", "Manufacturer web address", "uri", annex="1(a)"),
     _a("manufacturer_email", "identification", "Manufacturer e-mail", "text", annex="1(a)"),
@@ -145,6 +145,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
        annex="1(k)"),
     _a("hazardous_substances", "materials", "Hazardous substances other than Hg, Cd, Pb",
        "substances", annex="1(l)"),
+    *(
+        _a(f"{metal}_content", "materials", f"{metal.capitalize()} content", "number",
+           unit="ppm", mandatory=NONE, annex="1(l), Art. 6 and 13(4)")
+        for metal in ("mercury", "cadmium", "lead")
+    ),
     _a("substance_impacts", "materials", "Impact of the substances on environment and health",
        "text", annex="1(l)"),
     _a("cathode_materials", "materials", "Materials in the cathode (name, CAS, mass)",
@@ -158,7 +163,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
        "documents", P2, annex="2(c)"),
     _a("component_part_numbers", "circularity", "Part numbers for components", "list", P2,
        annex="2(a)"),
-    _a("spare_part_sources", "circularity", "Sources of spare parts", "list", P2, annex="2(a)"),
+    _a("spare_part_sources", "circularity", "Sources of spare parts", "suppliers", P2,
+       annex="2(a)"),
     _a("safety_measures", "circularity", "Safety measures", "text", P2, annex="2(d)"),
     *(
         _a(f"recycled_{metal}_{stage}", "circularity",
@@ -202,6 +208,13 @@ ATTRIBUTES: tuple[Attribute, ...] = (
        annex="1(q)"),
     _a("c_rate", "performance", "C-rate of the cycle-life test", "number", unit="1/h",
        annex="1(q)"),
+    _a("cycle_life_test_temperature", "performance", "Temperature of the cycle-life test",
+       "number", unit="°C", mandatory=NONE, annex="1(q)"),
+    _a("cycle_life_test_depth_of_discharge", "performance",
+       "Depth of discharge of the cycle-life test", "percent", unit="%", mandatory=NONE,
+       annex="1(q)"),
+    _a("initial_self_discharge_rate", "performance", "Initial self-discharge rate", "percent",
+       unit="%/month", mandatory=NONE, annex="1(p)"),
     _a("capacity_threshold_for_exhaustion", "performance", "Capacity threshold for exhaustion",
        "percent", unit="%", mandatory=frozenset({Category.EV}), annex="1(r)"),
     _a("idle_temperature_lower", "performance", "Temperature range idle state, lower", "number",
@@ -236,11 +249,19 @@ ATTRIBUTES: tuple[Attribute, ...] = (
        "percent", PLI, unit="%", dynamic=True, mandatory=NONE, annex="4(b)"),
     _a("self_discharge_rate", "condition", "Evolution of self-discharge rate", "percent", PLI,
        unit="%", dynamic=True, mandatory=NONE, annex="4(b)"),
-    _a("time_in_extreme_temperatures", "condition", "Time spent in extreme temperatures",
-       "number", PLI, unit="h", dynamic=True, mandatory=NONE, annex="4(b)"),
-    _a("time_charging_in_extreme_temperatures", "condition",
-       "Time spent charging in extreme temperatures", "number", PLI, unit="h", dynamic=True,
-       mandatory=NONE, annex="4(b)"),
+    *(
+        _a(f"time_{what}_extreme_{side}_temperatures", "condition",
+           f"Time spent {what.replace('_', ' ')} extreme {side} temperatures", "number", PLI,
+           unit="h", dynamic=True, mandatory=NONE, annex="4(b)")
+        for what in ("in", "charging_in")
+        for side in ("high", "low")
+    ),
+    _a("remaining_energy", "condition", "Remaining energy", "number", PLI, unit="kWh",
+       dynamic=True, mandatory=NONE, annex="4(b)"),
+    _a("internal_resistance_cell", "condition", "Internal resistance, cell", "number", PLI,
+       unit="mΩ", dynamic=True, mandatory=NONE, annex="4(b)"),
+    _a("internal_resistance_pack", "condition", "Internal resistance, pack", "number", PLI,
+       unit="mΩ", dynamic=True, mandatory=NONE, annex="4(b)"),
     _a("deep_discharge_events", "condition", "Deep discharge events", "integer", PLI,
        dynamic=True, mandatory=NONE, annex="4(b)"),
     _a("overcharge_events", "condition", "Overcharge events", "integer", PLI, dynamic=True,
@@ -298,6 +319,10 @@ def clean_value(attribute: Attribute, value: Any) -> Any:
         if not isinstance(value, str) or not _URI.fullmatch(value):
             raise ValueError("must be an http(s) URL or a URN")
         return value
+    if kind == "address":
+        if not isinstance(value, dict):
+            raise ValueError('must be an object {"street", "postal_code", "city", "country"}')
+        return _clean_item((Address, "street"), None, value)
     if kind in ("list", *ITEM_MODELS):
         if not isinstance(value, list) or len(value) > 500:
             raise ValueError("must be a list of at most 500 items")
@@ -344,6 +369,7 @@ class Substance(BaseModel):
     mass_kg: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     share_percent: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
     hazard_classes: list[str] = Field(default_factory=list, max_length=20)
+    critical: bool | None = Field(default=None, description="a critical raw material")
 
     @field_validator("cas")
     @classmethod
@@ -353,14 +379,37 @@ class Substance(BaseModel):
         return value
 
 
+class Address(BaseModel):
+    """A postal address, as the formats want it: street, postal code, city, country."""
+
+    model_config = ConfigDict(extra="forbid")
+    street: str = Field(min_length=1, max_length=300)
+    postal_code: str | None = Field(default=None, min_length=1, max_length=20)
+    city: str = Field(min_length=1, max_length=120)
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+
+
+class Supplier(BaseModel):
+    """Where spare parts come from (Annex XIII 2(a)): who, how to reach them, which parts."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=300)
+    identifier: str | None = Field(default=None, max_length=100, description="e.g. a BPNL")
+    address: Address | None = None
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    web: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    components: list[str] = Field(default_factory=list, max_length=200)
+
+
 # A bare string stands for the item's one essential field.
 ITEM_MODELS: dict[str, tuple[type[BaseModel], str]] = {
     "documents": (Document, "url"),
     "substances": (Substance, "name"),
+    "suppliers": (Supplier, "name"),
 }
 
 
-def _clean_item(spec: tuple[type[BaseModel], str], index: int, item: Any) -> dict[str, Any]:
+def _clean_item(spec: tuple[type[BaseModel], str], index: int | None, item: Any) -> dict:
     model, essential = spec
     try:
         parsed = model.model_validate({essential: item} if isinstance(item, str) else item)
@@ -368,7 +417,9 @@ def _clean_item(spec: tuple[type[BaseModel], str], index: int, item: Any) -> dic
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         message = first["msg"].removeprefix("Value error, ")
-        raise ValueError(f"item {index}{f' {where}' if where else ''}: {message}") from None
+        item_name = "" if index is None else f"item {index}"
+        place = " ".join(part for part in (item_name, where) if part)
+        raise ValueError(f"{place}: {message}" if place else message) from None
     return parsed.model_dump(exclude_none=True, exclude_defaults=True)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from junkan.errors import InvalidInput
 from junkan.identity.service import Caller
-from junkan.passport.attributes import BY_KEY
+from junkan.passport.attributes import BY_KEY, ITEM_MODELS
 from junkan.passport.models import Passport
 from junkan.passport.service import issue_passports, prepare, require_issuer
 
@@ -64,7 +64,12 @@ def _csv_value(key: str, text: str) -> Any:
             return float(text) if kind != "integer" else int(text)
         except ValueError:
             return text  # reported by the attribute check, with the column named
-    if kind in ("list", "documents", "substances"):
+    if kind in ("address", "list", *ITEM_MODELS) and text.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(text)  # structured values travel as JSON inside the cell
+        except json.JSONDecodeError:
+            return text  # reported by the attribute check, with the column named
+    if kind in ("list", *ITEM_MODELS):
         return [part.strip() for part in text.split(";") if part.strip()]
     return text
 

@@ -14,7 +14,12 @@ from junkan.passport.models import Passport
 
 CF_STUDY = "https://junkan.example/cf-studies/"
 COMMON = {
-    "manufacturer_address": "1-1 Motomachi, Aizuwakamatsu, Fukushima 965-0000, Japan",
+    "manufacturer_address": {
+        "street": "1-1 Motomachi",
+        "postal_code": "965-0000",
+        "city": "Aizuwakamatsu",
+        "country": "JP",
+    },
     "manufacturer_web": "https://aizu-motors.example",
     "manufacturer_email": "battery-passport@aizu-motors.example",
     "warranty_period": 96,
@@ -36,6 +41,7 @@ COMMON = {
             "name": "lithium hexafluorophosphate",
             "cas": "21324-40-3",
             "location": "electrolyte",
+            "share_percent": 1.2,
             "hazard_classes": ["Acute Tox. 3", "Skin Corr. 1A", "STOT RE 1"],
         }
     ],
@@ -48,11 +54,10 @@ COMMON = {
             "media_type": "application/pdf",
         }
     ],
-    "safety_measures": "Isolate the high-voltage connector before opening the pack",
+    "safety_measures": "https://junkan.example/manuals/safety-measures.pdf",
     "renewable_content": 2.0,
-    "waste_prevention_information": "Return the battery to an authorised dealer for repair or "
-    "second life",
-    "separate_collection_information": "Hand over to a collection point; never to household waste",
+    "waste_prevention_information": "https://junkan.example/end-users/waste-prevention",
+    "separate_collection_information": "https://junkan.example/end-users/separate-collection",
     "collection_points_information": "https://junkan.example/collection-points",
     "cycle_life_reference_test": "IEC 62660-1, 25 °C, 1C/1C, 100 % DoD",
     "component_part_numbers": [
@@ -60,13 +65,32 @@ COMMON = {
         "BMS-7 (battery management unit)",
         "HVJ-2 (high-voltage junction box)",
     ],
-    "spare_part_sources": [{"supplier": "Aizu Motors Parts", "web": "https://parts.example"}],
+    "spare_part_sources": [
+        {
+            "name": "Aizu Motors Parts",
+            "address": {
+                "street": "3-2 Kita-machi",
+                "postal_code": "965-0001",
+                "city": "Aizuwakamatsu",
+                "country": "JP",
+            },
+            "email": "parts@aizu-motors.example",
+            "web": "https://parts.aizu-motors.example",
+            "components": ["MOD-A-12", "BMS-7", "HVJ-2"],
+        }
+    ],
     # Art. 10 values, expected at the end of the stated lifetime
     "capacity_fade": 20.0,
     "power_fade": 25.0,
     "round_trip_efficiency_fade": 5.0,
     "internal_resistance_increase": 40.0,
     "expected_lifetime_years": 12.0,
+    "initial_self_discharge_rate": 2.0,
+    "cycle_life_test_temperature": 25.0,
+    "cycle_life_test_depth_of_discharge": 100.0,
+    "mercury_content": 0.0,
+    "cadmium_content": 0.0,
+    "lead_content": 0.0,
     "idle_temperature_lower": -30.0,
     "idle_temperature_upper": 55.0,
 }
@@ -104,9 +128,16 @@ MODELS = (
             "carbon_footprint": 72.4,
             "critical_raw_materials": ["cobalt", "lithium", "nickel", "natural graphite"],
             "cathode_materials": [
-                {"name": "LiNi0.8Mn0.1Co0.1O2", "cas": "193214-24-3", "mass_kg": 96.0}
+                {
+                    "name": "LiNi0.8Mn0.1Co0.1O2",
+                    "cas": "193214-24-3",
+                    "mass_kg": 96.0,
+                    "critical": True,
+                }
             ],
-            "anode_materials": [{"name": "graphite", "cas": "7782-42-5", "mass_kg": 61.0}],
+            "anode_materials": [
+                {"name": "graphite", "cas": "7782-42-5", "mass_kg": 61.0, "critical": True}
+            ],
             "electrolyte_materials": [
                 {"name": "ethylene carbonate", "cas": "96-49-1", "mass_kg": 18.0}
             ],
