@@ -11,6 +11,9 @@ from junkan.config import Settings, get_settings
 from junkan.db import make_engine, make_sessionmaker
 from junkan.errors import install_problem_handlers, problem_response
 from junkan.exchange.routes import router as exchange_router
+from junkan.footprint.pact import PactError
+from junkan.footprint.pact_routes import pact_error
+from junkan.footprint.pact_routes import router as pact_router
 from junkan.footprint.routes import router as footprint_router
 from junkan.identity.routes import auth_router
 from junkan.identity.routes import router as identity_router
@@ -113,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exchange_router)
     app.include_router(passport_router)
     app.include_router(footprint_router)
+    app.include_router(pact_router)
+    app.add_exception_handler(PactError, pact_error)
     app.include_router(resolver)
 
     @app.get("/", tags=["meta"])

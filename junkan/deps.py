@@ -27,7 +27,7 @@ def get_session(request: Request) -> Iterator[Session]:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
-_bearer = HTTPBearer(auto_error=False, description="Token from POST /auth/token")
+bearer = HTTPBearer(auto_error=False, description="Token from POST /auth/token")
 
 
 def _challenge(error: str | None = None, description: str | None = None) -> dict[str, str]:
@@ -39,7 +39,7 @@ def _challenge(error: str | None = None, description: str | None = None) -> dict
 
 def get_caller(
     session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     request: Request,
 ) -> Caller:
     """The caller behind the bearer token, or the anonymous public if there is none."""

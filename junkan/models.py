@@ -7,6 +7,7 @@ from junkan.footprint.models import (  # noqa: F401
     Contribution,
     EmissionFactor,
     Footprint,
+    FootprintRequest,
     Product,
 )
 from junkan.identity.models import (  # noqa: F401

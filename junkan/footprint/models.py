@@ -45,6 +45,9 @@ class Product(Base):
     name: Mapped[str] = mapped_column(String(300))
     declared_unit: Mapped[str] = mapped_column(String(40))
     country: Mapped[str | None] = mapped_column(String(2))
+    # What footprint exchange formats ask of a product: description, UN CPC code, mass per
+    # declared unit (kg), fossil and biogenic carbon content (kgC per declared unit).
+    details: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -103,6 +106,8 @@ class Footprint(Base):
     quality: Mapped[dict] = mapped_column(JSON)  # emission-weighted ratings
     preceding_id: Mapped[str | None] = mapped_column(String(36))
     provenance: Mapped[dict | None] = mapped_column(JSON)  # e.g. pulled from a PACT host
+    reference_period_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reference_period_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -117,3 +122,21 @@ class Contribution(Base):
     source_id: Mapped[str] = mapped_column(String(36))  # activity line or component line
     via: Mapped[dict] = mapped_column(JSON)  # factor or footprint {id, version}
     stages: Mapped[dict] = mapped_column(JSON)  # stage -> kgCO2e per declared unit
+
+
+class FootprintRequest(Base):
+    """A PACT footprint request received from a customer's host, queued for the owner."""
+
+    __tablename__ = "footprint_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(500))  # the requester's host, for the reply
+    spec_version: Mapped[int] = mapped_column(Integer)
+    requester_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    criteria: Mapped[dict] = mapped_column(JSON)  # productIds etc., as the event gave them
+    comment: Mapped[str | None] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("source", "event_id"),)

@@ -3,6 +3,8 @@ exact roll-up, and lineage."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Request, status
 
 from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep, SettingsDep
@@ -75,9 +77,22 @@ def add_component(
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.FootprintOut,
 )
-def compute(product_id: str, session: SessionDep, caller: ParticipantCallerDep):
-    """A new footprint version for the product and every own product it is made of."""
-    return service.compute(session, caller, product_id)
+def compute(
+    product_id: str,
+    session: SessionDep,
+    caller: ParticipantCallerDep,
+    period_start: datetime | None = None,
+    period_end: datetime | None = None,
+):
+    """A new footprint version for the product and every own product it is made of, for the
+    reference period of its activity data (default: the last calendar year)."""
+    if (period_start is None) != (period_end is None):
+        raise InvalidInput("give both period_start and period_end, or neither")
+    for name, value in (("period_start", period_start), ("period_end", period_end)):
+        if value is not None and value.tzinfo is None:
+            raise InvalidInput(f"{name} needs a time zone", field=name)
+    period = (period_start, period_end) if period_start else None
+    return service.compute(session, caller, product_id, period)
 
 
 @router.get("/{footprint_id}", response_model=schemas.FootprintOut)

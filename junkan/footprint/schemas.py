@@ -34,6 +34,17 @@ class Quality(BaseModel):
     temporal: int = Field(ge=1, le=3)
 
 
+class ProductDetails(BaseModel):
+    """What footprint exchange formats (PACT, Catena-X) ask of a product beyond its name."""
+
+    model_config = ConfigDict(extra="forbid")
+    description: str | None = Field(default=None, max_length=2000)
+    cpc_code: str | None = Field(default=None, pattern=r"^\d{1,5}$", description="UN CPC")
+    mass_per_declared_unit_kg: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    fossil_carbon_content_kgc: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    biogenic_carbon_content_kgc: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+
 class ProductIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     part_number: str = Field(min_length=1, max_length=120)
@@ -41,6 +52,7 @@ class ProductIn(BaseModel):
     name: str = Field(min_length=1, max_length=300)
     declared_unit: str = Field(min_length=1, max_length=40, examples=["kg", "piece", "kWh"])
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    details: ProductDetails | None = None
 
 
 class ActivityIn(BaseModel):

@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import deque
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from junkan.db import utcnow
 from junkan.errors import Conflict, Forbidden, InvalidInput, NotFound
 from junkan.exchange.service import authorize_read
 from junkan.footprint import schemas, units
@@ -21,6 +23,7 @@ from junkan.footprint.models import (
     Contribution,
     EmissionFactor,
     Footprint,
+    FootprintRequest,
     Product,
 )
 from junkan.footprint.rollup import InfeasibleLoop, component_matrix, rollup
@@ -219,9 +222,22 @@ def add_component(
 # --- The computation ----------------------------------------------------------------------------
 
 
-def compute(session: Session, caller: Caller, product_id: str) -> Footprint:
-    """The product's footprint, with every own product it is built from, in one exact solve."""
+def compute(
+    session: Session,
+    caller: Caller,
+    product_id: str,
+    period: tuple[datetime, datetime] | None = None,
+) -> Footprint:
+    """The product's footprint, with every own product it is built from, in one exact solve.
+
+    `period` is the reference period of the activity data (default: the last calendar year).
+    """
     root = own_product(session, caller, product_id)
+    if period is None:
+        year = utcnow().year - 1
+        period = (datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC))
+    if period[0] >= period[1]:
+        raise InvalidInput("the reference period must end after it starts")
     products = _reachable(session, root)
     index = {p.id: i for i, p in enumerate(products)}
     activities = _by_product(session, ActivityLine, index)
@@ -262,6 +278,8 @@ def compute(session: Session, caller: Caller, product_id: str) -> Footprint:
         )
     )
     footprints = {p.id: _new_footprint(session, p, result[index[p.id]]) for p in products}
+    for footprint in footprints.values():
+        footprint.reference_period_start, footprint.reference_period_end = period
     session.add_all(footprints.values())
     session.flush()  # lineage rows refer to them; the ledger entries follow in one transaction
     changes: list[tuple[Any, str]] = [(f, "footprint.computed") for f in footprints.values()]
@@ -429,3 +447,4 @@ register_record_type("activity", ActivityLine)
 register_record_type("component", Component)
 register_record_type("footprint", Footprint, owner_column=Footprint.owner_id)
 register_record_type("lineage", Contribution)
+register_record_type("pact-request", FootprintRequest)

@@ -1,0 +1,145 @@
+"""The PACT API, v2.3 under /2 and v3.0 under /3 on the same host, as the specification
+allows. Errors are PACT's own {"code", "message"} bodies, not problem details, because PACT
+clients parse them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials
+
+from junkan.deps import SessionDep, SettingsDep, bearer, get_caller
+from junkan.errors import Problem
+from junkan.footprint import formats, pact
+from junkan.identity.service import Caller
+
+router = APIRouter(tags=["PACT"])
+MAX_LIMIT = 1000
+
+
+async def pact_error(request: Request, error: pact.PactError) -> JSONResponse:
+    """PACT's error body, with the status its version gives the code."""
+    v2 = request.url.path.startswith("/2/")
+    codes = formats.PACT_V2_ERROR_CODES if v2 else formats.PACT_V3_ERROR_CODES
+    return JSONResponse({"code": error.code, "message": error.message}, codes[error.code])
+
+
+def pact_caller(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    """The bearer's caller; an anonymous or rejected token gets PACT's own error body."""
+    try:
+        caller = get_caller(session, credentials, request)
+    except Problem as exc:
+        expired = exc.extensions.get("code") == "TokenExpired"
+        raise pact.PactError("TokenExpired" if expired else "AccessDenied", exc.detail) from exc
+    if caller.is_anonymous:
+        raise pact.PactError("AccessDenied", "authenticate with a bearer token")
+    return caller
+
+
+PactCaller = Annotated[Caller, Depends(pact_caller)]
+
+
+def _page(request: Request, settings, docs: list[dict], limit: int | None, offset: int):
+    """One page and, if more remain, an absolute Link rel="next" on the same host."""
+    if limit is not None and limit < 1:
+        raise pact.PactError("BadRequest", "limit must be a positive integer")
+    size = min(limit or MAX_LIMIT, MAX_LIMIT)
+    page = docs[offset : offset + size]
+    headers = {}
+    if offset + size < len(docs):
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+        query.append(("offset", str(offset + size)))
+        url = f"{settings.base_url}{request.url.path}?{urlencode(query)}"
+        headers["Link"] = f'<{url}>; rel="next"'
+    return JSONResponse({"data": page}, headers=headers)
+
+
+def _documents(session, caller, version: int) -> list[dict[str, Any]]:
+    export = formats.to_pact_v2 if version == 2 else formats.to_pact_v3
+    documents = []
+    for footprint in session.scalars(pact.visible(session, caller)):
+        try:
+            documents.append(export(pact.record(session, footprint)))
+        except formats.InvalidFootprint:
+            continue  # a product without what this version requires (e.g. a CPC code for v2)
+    return documents
+
+
+@router.get("/2/footprints", summary="PACT v2.3 ListFootprints")
+def list_v2(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: PactCaller,
+    limit: int | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    filter_: Annotated[str | None, Query(alias="$filter")] = None,
+):
+    documents = _documents(session, caller, 2)
+    if filter_:
+        matches = pact.v2_filter(filter_)
+        documents = [d for d in documents if matches(d)]
+    return _page(request, settings, documents, limit, offset)
+
+
+@router.get("/2/footprints/{footprint_id}", summary="PACT v2.3 GetFootprint")
+def get_v2(footprint_id: str, session: SessionDep, caller: PactCaller):
+    footprint = pact.one(session, caller, footprint_id, 2)
+    try:
+        return {"data": formats.to_pact_v2(pact.record(session, footprint))}
+    except formats.InvalidFootprint as exc:
+        raise pact.PactError("BadRequest", f"not expressible in PACT v2: {exc}") from exc
+
+
+@router.get("/3/footprints", summary="PACT v3.0 ListFootprints")
+def list_v3(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: PactCaller,
+    limit: int | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+):
+    query: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        if key not in ("limit", "offset"):
+            query.setdefault(key, []).append(value)
+    documents = [d for d in _documents(session, caller, 3) if pact.v3_matches(d, query)]
+    return _page(request, settings, documents, limit, offset)
+
+
+@router.get("/3/footprints/{footprint_id}", summary="PACT v3.0 GetFootprint")
+def get_v3(footprint_id: str, session: SessionDep, caller: PactCaller):
+    footprint = pact.one(session, caller, footprint_id, 3)
+    try:
+        return {"data": formats.to_pact_v3(pact.record(session, footprint))}
+    except formats.InvalidFootprint as exc:
+        raise pact.PactError("BadRequest", f"not expressible in PACT v3: {exc}") from exc
+
+
+async def _events(version: int, request: Request, session, caller: Caller) -> Response:
+    try:
+        event = await request.json()
+    except ValueError as exc:
+        raise pact.PactError("BadRequest", "the body is not a JSON CloudEvent") from exc
+    if not isinstance(event, dict):
+        raise pact.PactError("BadRequest", "the body is not a JSON CloudEvent")
+    pact.receive_event(session, caller, version, event)
+    return Response(status_code=200)
+
+
+@router.post("/2/events", summary="PACT v2.3 Events")
+async def events_v2(request: Request, session: SessionDep, caller: PactCaller):
+    return await _events(2, request, session, caller)
+
+
+@router.post("/3/events", summary="PACT v3.0 Events")
+async def events_v3(request: Request, session: SessionDep, caller: PactCaller):
+    return await _events(3, request, session, caller)
