@@ -358,12 +358,14 @@ def demo(
     ] = None,
     passports: Annotated[int, typer.Option(min=0, help="How many battery passports.")] = 1000,
 ) -> None:
-    """Load the demo: the cast and its battery passports (idempotent; fresh secrets each run)."""
+    """Load the demo: the cast, its battery passports and the footprint chain from cathode to
+    pack (idempotent; fresh secrets each run)."""
     from junkan.demo import run_demo
 
-    path = credentials_file or get_settings().demo_credentials_path
+    settings = get_settings()
+    path = credentials_file or settings.demo_credentials_path
     with open_session() as session:
-        participants = run_demo(session, path, passports)
+        participants = run_demo(session, path, passports, settings.cfp_class_boundaries)
     # Plain lines, never cropped, so the secrets can be copied from any terminal or log.
     console.print("[bold]Demo credentials[/] (key, roles, client_id, client_secret)")
     for p in participants:

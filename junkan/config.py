@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     )
 
     cfp_class_boundaries: dict[str, float | None] = Field(
-        default={"A": 60.0, "B": 80.0, "C": 100.0, "D": 120.0, "E": None},
+        default={"A": 0.10, "B": 0.15, "C": 0.20, "D": 0.30, "E": None},
         description="Battery carbon-footprint performance classes: the upper bound of each "
         "class in kgCO2e/kWh (null: no bound, the worst class). Provisional: the delegated "
         "act that fixes them is not adopted; set the adopted values here (JSON) when it is.",

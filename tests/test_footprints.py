@@ -350,7 +350,8 @@ def test_the_battery_declaration_reaches_every_passport_of_the_model(client, mak
     lifetime = 75.0 * 60 * 8  # kWh x cycles per year (M1) x years of warranty
     assert result["functional_unit"]["lifetime_energy_kwh"] == lifetime
     assert result["kgco2e_per_kwh"] == pytest.approx(5000 / lifetime)
-    assert result["performance_class"] == "A" and "provisional" in result["class_boundaries_note"]
+    assert result["performance_class"] == "B"  # 0.139 kgCO2e/kWh: above 0.10, below 0.15
+    assert "provisional" in result["class_boundaries_note"]
     assert result["passports_updated"] == 2
     for passport_id in ids:
         data = client.get(f"/passports/{passport_id}", headers=carmaker.auth).json()["data"]
@@ -378,3 +379,25 @@ def test_performance_classes_follow_the_configured_boundaries():
 
     bounds = {"A": 60.0, "B": 80.0, "C": None}
     assert [performance_class(v, bounds) for v in (10, 60, 60.01, 500)] == ["A", "A", "B", "C"]
+
+
+def test_the_demo_chain_rolls_up_from_cathode_to_passport(session, tmp_path):
+    from junkan.demo import run_demo
+    from junkan.passport.models import Passport
+
+    run_demo(session, tmp_path / "credentials.json", passports=10)
+    totals = {
+        p.part_number: f.total
+        for p, f in session.execute(
+            select(Product, Footprint).join(Footprint, Footprint.product_id == Product.id)
+        )
+    }
+    cathode, cell, pack = (totals[k] for k in ("NMC811-CAM", "CELL-NMC811-60AH", "AZ-NMC811-75"))
+    assert cathode == pytest.approx(12 * 0.45 + 0.48 * 9.8 + 0.6 * 20 + 0.06 * 30)
+    assert cell == pytest.approx(3 * 0.45 + 0.2 * 8 + 0.15 * 10 + 0.35 * cathode)
+    assert pack == pytest.approx(150 * 0.45 + 60 * 10 + 342 * cell)
+    passport = session.scalar(select(Passport).where(Passport.battery_model == "AZ-NMC811-75"))
+    assert passport.data["carbon_footprint"] == round(pack / (75 * 60 * 8), 4)
+    before = _counts(session)
+    run_demo(session, tmp_path / "credentials.json", passports=10)  # idempotent
+    assert _counts(session) == before
