@@ -45,3 +45,10 @@ def test_readme_passport_example_shows_different_fields_to_public_and_recycler(l
     assert "safety_measures" not in public["data"]
     assert recycler["data"]["safety_measures"] == "Isolate the HV connector first"
     assert public["id"] == recycler["id"] == created["id"]
+
+
+def test_readme_pact_example_lists_the_shared_supplier_footprint(live_server):
+    out = json.loads(run_readme_block("pact-example", live_server))
+    companies = {d["companyName"] for d in out["data"]}
+    assert companies == {"Niihama Cathode Materials K.K.", "Himeji Battery Cell Co., Ltd."}
+    assert all(d["specVersion"].startswith("3.") for d in out["data"])

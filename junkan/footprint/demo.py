@@ -59,6 +59,9 @@ CHAIN = (
         ("CELL-NMC811-60AH", 342, "piece"),
     ),
 )
+MASS_KG = {"NMC811-CAM": 1.0, "CELL-NMC811-60AH": 0.9, "AZ-NMC811-75": 452.0}
+# UN CPC 2.1: 342 basic inorganic chemicals n.e.c.; 4642 electric accumulators
+CPC = {"NMC811-CAM": "342", "CELL-NMC811-60AH": "4642", "AZ-NMC811-75": "4642"}
 CUSTOMER = {"cathode_maker": "cell_maker", "cell_maker": "carmaker"}
 
 
@@ -123,7 +126,9 @@ def _product(session, caller, part, unit, activities, materials, factors) -> Pro
             name=part,
             declared_unit=unit,
             country="JP",
-            details=schemas.ProductDetails(description=part, cpc_code="46410"),
+            details=schemas.ProductDetails(
+                description=part, cpc_code=CPC[part], mass_per_declared_unit_kg=MASS_KG[part]
+            ),
         ),
     )
     for name, region, quantity, line_unit, stage in activities:
