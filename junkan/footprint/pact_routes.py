@@ -61,6 +61,15 @@ def _page(request: Request, settings, docs: list[dict], limit: int | None, offse
     return JSONResponse({"data": page}, headers=headers)
 
 
+def _get(version: int, footprint_id: str, session, caller: Caller) -> dict[str, Any]:
+    footprint = pact.one(session, caller, footprint_id, version)
+    export = formats.to_pact_v2 if version == 2 else formats.to_pact_v3
+    try:
+        return {"data": export(pact.record(session, footprint))}
+    except formats.InvalidFootprint as exc:
+        raise pact.PactError("BadRequest", f"not expressible in PACT v{version}: {exc}") from exc
+
+
 def _documents(session, caller, version: int) -> list[dict[str, Any]]:
     export = formats.to_pact_v2 if version == 2 else formats.to_pact_v3
     documents = []
@@ -91,11 +100,7 @@ def list_v2(
 
 @router.get("/2/footprints/{footprint_id}", summary="PACT v2.3 GetFootprint")
 def get_v2(footprint_id: str, session: SessionDep, caller: PactCaller):
-    footprint = pact.one(session, caller, footprint_id, 2)
-    try:
-        return {"data": formats.to_pact_v2(pact.record(session, footprint))}
-    except formats.InvalidFootprint as exc:
-        raise pact.PactError("BadRequest", f"not expressible in PACT v2: {exc}") from exc
+    return _get(2, footprint_id, session, caller)
 
 
 @router.get("/3/footprints", summary="PACT v3.0 ListFootprints")
@@ -117,11 +122,7 @@ def list_v3(
 
 @router.get("/3/footprints/{footprint_id}", summary="PACT v3.0 GetFootprint")
 def get_v3(footprint_id: str, session: SessionDep, caller: PactCaller):
-    footprint = pact.one(session, caller, footprint_id, 3)
-    try:
-        return {"data": formats.to_pact_v3(pact.record(session, footprint))}
-    except formats.InvalidFootprint as exc:
-        raise pact.PactError("BadRequest", f"not expressible in PACT v3: {exc}") from exc
+    return _get(3, footprint_id, session, caller)
 
 
 async def _events(version: int, request: Request, session, caller: Caller) -> Response:
