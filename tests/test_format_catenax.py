@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 import pytest
@@ -29,39 +30,39 @@ NOT_HELD_MESSAGE = "required; Junkan holds no attribute for it"
 
 # Required by Catena-X and held by no Junkan attribute (list indices dropped).
 NOT_HELD = {
-    "handling",
     "identification.identification.classification",
     "identification.identification.dataCarrier",
-    *(f"materials.active.{m}.{f}" for m in ("nickel", "lithium", "cobalt")
+    *(f"materials.active.{m}.{f}" for m in ("nickel", "lithium", "cobalt", "lead")
       for f in ("documentation", "location")),
-    *(f"materials.{group}.lead.{f}" for group in ("active", "hazardous")
-      for f in ("concentration", "documentation", "impactOfSubstances", "location",
-                "materialUnit")),
-    *(f"materials.composition.{f}" for f in ("critical", "documentation", "recycled",
-                                             "renewable")),
-    "materials.hazardous.cadmium",
-    "materials.hazardous.mercury",
-    "materials.hazardous.other.critical",
+    *(f"materials.hazardous.{m}.{f}" for m in ("mercury", "cadmium", "lead")
+      for f in ("documentation", "location")),
+    *(f"materials.composition.{f}" for f in ("documentation", "recycled", "renewable")),
     "materials.hazardous.other.documentation",
     "metadata.backupReference",
     "metadata.expirationDate",
-    "performance.dynamic.energy.remaining",
-    "performance.dynamic.resistance.remaining",
     "performance.dynamic.resistance.increase.cell",
-    "performance.rated.selfDischargingRate",
-    "performance.rated.roundTripEfficiency.depthOfDischarge",
-    *(f"performance.rated.lifetime.cycleLifeTesting.{f}" for f in ("appliedChargeRate",
-                                                                   "depthOfDischarge",
-                                                                   "temperature")),
+    "performance.rated.lifetime.cycleLifeTesting.appliedChargeRate",
     "safety.usableExtinguishAgent.fireClass",
     "sustainability.carbonFootprint.rulebook",
 }  # fmt: skip
-# The sample's hazardous substance has neither share_percent nor mass_kg.
+# What the sample leaves out although Junkan holds it: its spare-part supplier has no BPNL, its
+# electrolyte material and its hazardous substance no critical flag. Field → message part.
 SAMPLE_GAPS = {
-    "materials.hazardous.other.concentration",
-    "materials.hazardous.other.materialUnit",
+    "handling.content.producer": "identifier (a BPNL) of data.spare_part_sources",
+    "materials.composition.critical": "critical of the electrode materials",
+    "materials.hazardous.other.critical": "critical of the substances",
 }
+SUPPLIER_BPNL = "BPNL00000003CSGV"
 LINK = [{"header": "Supplier record", "contentType": "URL", "content": "https://cx.example/doc"}]
+
+
+def filled_sample_gaps(data: dict) -> dict:
+    """`data` with the sample's gaps filled: a BPNL for the supplier, critical flags for all."""
+    suppliers = [s | {"identifier": SUPPLIER_BPNL} for s in data["spare_part_sources"]]
+    changes = {"spare_part_sources": suppliers}
+    for key in ("electrolyte_materials", "hazardous_substances"):
+        changes[key] = [{"critical": False} | item for item in data[key]]
+    return changes
 
 
 def unindexed(field: str) -> str:
@@ -76,43 +77,26 @@ def completed(document: dict) -> dict:
         {"classificationStandard": "GIN 20510-21513", "classificationID": "1004712"}
     ]
     identification["dataCarrier"] = {"carrierType": "QR", "carrierLayout": "top cover"}
-    doc["handling"] = {"applicable": False, "content": {"producer": [], "sparePart": []}}
+    doc["handling"]["content"].setdefault("producer", [{"id": SUPPLIER_BPNL}])
     materials = doc["materials"]
     for metal in ("nickel", "lithium", "cobalt", "lead"):
         materials["active"][metal] |= {"documentation": LINK, "location": "cathode"}
-    lead = {"concentration": 0.0, "materialUnit": "unit:partPerMillion", "impactOfSubstances": LINK}
-    materials["active"]["lead"] |= lead
-    materials["hazardous"]["lead"] |= lead | {"documentation": LINK, "location": "none"}
-    for metal in ("cadmium", "mercury"):
-        materials["hazardous"][metal] = lead | {
-            "location": "none",
-            "critical": False,
-            "documentation": LINK,
-        }
+    for metal in ("mercury", "cadmium", "lead"):
+        materials["hazardous"][metal] |= {"documentation": LINK, "location": "none"}
     for entry in materials["composition"]:
-        entry |= {"critical": True, "documentation": LINK, "recycled": 0.0, "renewable": 0.0}
+        entry |= {"documentation": LINK, "recycled": 0.0, "renewable": 0.0}
+        entry.setdefault("critical", False)
     for entry in materials["hazardous"]["other"]:
-        entry |= {"critical": False, "documentation": LINK}
-        entry |= {"concentration": 1.2, "materialUnit": "unit:percent"}
+        entry |= {"documentation": LINK}
+        entry.setdefault("critical", False)
     doc["metadata"] |= {
         "backupReference": "https://backup.cx.example/p",
         "expirationDate": "2040-01-01",
     }
     rated, dynamic = doc["performance"]["rated"], doc["performance"]["dynamic"]
-    rated["selfDischargingRate"] = 2.0
-    rated["roundTripEfficiency"]["depthOfDischarge"] = 100.0
-    rated["lifetime"]["cycleLifeTesting"] |= {
-        "appliedChargeRate": 1.0,
-        "depthOfDischarge": 100.0,
-        "temperature": 25.0,
-    }
+    rated["lifetime"]["cycleLifeTesting"]["appliedChargeRate"] = 1.0
     time = dynamic["stateOfCharge"]["time"]
-    dynamic["energy"]["remaining"] = {"value": 73.1, "time": time}
     dynamic["resistance"]["increase"]["cell"] = {"value": 3.0, "time": time}
-    dynamic["resistance"]["remaining"] = {
-        "cell": {"value": 0.00093, "time": time},
-        "pack": {"value": 0.098, "time": time},
-    }
     for agent in doc["safety"]["usableExtinguishAgent"]:
         agent["fireClass"] = "A, B, C"
     for entry in doc["sustainability"]["carbonFootprint"]:
@@ -134,10 +118,21 @@ def source_with(data_changes: dict | None = None, removed: str | None = None, **
 
 def test_full_sample_lacks_only_what_junkan_cannot_hold():
     errors = FORMAT.validate(FORMAT.export(full_source()))
-    assert {unindexed(e["field"]) for e in errors} == NOT_HELD | SAMPLE_GAPS
+    assert {unindexed(e["field"]) for e in errors} == NOT_HELD | SAMPLE_GAPS.keys()
     for error in errors:
-        expected = NOT_HELD_MESSAGE if unindexed(error["field"]) in NOT_HELD else "share_percent"
+        field = unindexed(error["field"])
+        expected = NOT_HELD_MESSAGE if field in NOT_HELD else SAMPLE_GAPS[field]
         assert expected in error["message"], error
+
+
+def test_sample_with_its_gaps_filled_lacks_only_what_junkan_cannot_hold():
+    source = source_with(filled_sample_gaps(full_source().data))
+    document = FORMAT.export(source)
+    errors = FORMAT.validate(document)
+    assert {unindexed(e["field"]) for e in errors} == NOT_HELD
+    assert all(e["message"] == NOT_HELD_MESSAGE for e in errors)
+    assert document["handling"]["content"]["producer"] == [{"id": SUPPLIER_BPNL}]
+    assert schema_errors(catenax.SCHEMA, completed(document)) == []
 
 
 def test_export_is_otherwise_valid_against_the_official_schema():
@@ -168,13 +163,29 @@ def test_export_maps_values_by_the_stated_rules():
     assert document["characteristics"]["warranty"] == {"lifeValue": 96, "lifeUnit": "unit:month"}
     weight = document["characteristics"]["physicalDimension"]["weight"]
     assert weight == {"value": 452.0, "unit": "unit:kilogram"}
-    rated = document["performance"]["rated"]
+    rated, dynamic = document["performance"]["rated"], document["performance"]["dynamic"]
     assert rated["resistance"] == {"cell": 0.0009, "pack": 0.095}
-    assert rated["lifetime"]["cycleLifeTesting"] == {"cycles": 2000, "appliedDischargeRate": 1.0}
-    soc = document["performance"]["dynamic"]["stateOfCharge"]
-    assert soc == {"value": 64.0, "time": "2026-11-01T08:30:00+00:00"}
-    fade = document["performance"]["dynamic"]["capacity"]["fade"]
-    assert fade == {"value": 20.0, "time": "2026-11-01T08:31:00+00:00"}
+    assert rated["lifetime"]["cycleLifeTesting"] == {
+        "cycles": 2000,
+        "appliedDischargeRate": 1.0,
+        "temperature": 25.0,
+        "depthOfDischarge": 100.0,
+    }
+    assert rated["roundTripEfficiency"]["depthOfDischarge"] == 100.0
+    assert (rated["selfDischargingRate"], dynamic["selfDischargingRate"]) == (2.0, 2.1)
+    measured = "2026-11-01T08:30:00+00:00"
+    assert dynamic["stateOfCharge"] == {"value": 64.0, "time": measured}
+    assert dynamic["capacity"]["fade"] == {"value": 20.0, "time": "2026-11-01T08:31:00+00:00"}
+    assert dynamic["energy"]["remaining"] == {"value": 73.1, "time": measured}
+    assert dynamic["resistance"]["remaining"] == {
+        "cell": {"value": 0.00095, "time": measured},
+        "pack": {"value": 0.099, "time": measured},
+    }
+    events = {e["header"]: (e["contentType"], e["content"]) for e in dynamic["negativeEvents"]}
+    assert events["Information on accidents"] == ("text/plain", "No accident recorded")
+    assert events["Time spent charging in extreme low temperatures"] == ("text/plain", "0.5 h")
+    assert events["Deep discharge events"] == ("text/plain", "0")
+    assert dynamic["operatingEnvironment"][0]["header"] == "Temperature information"
     footprint = {e["lifecycle"]: e for e in document["sustainability"]["carbonFootprint"]}
     assert footprint["total"]["value"] == 72.4
     assert footprint["total"]["performanceClass"] == "B"
@@ -182,8 +193,40 @@ def test_export_maps_values_by_the_stated_rules():
         44.164
     )
     assert footprint["distribution"]["manufacturingPlant"] == [{"facility": "BPNA00080001JA5T"}]
-    cobalt = document["materials"]["active"]["cobalt"]
-    assert cobalt == {"recycled": 16.0, "critical": True}
+    materials = document["materials"]
+    assert materials["active"]["cobalt"] == {"recycled": 16.0, "critical": True}
+    impacts = materials["hazardous"]["other"][0]["impactOfSubstances"]
+    for metal in ("mercury", "cadmium", "lead"):
+        assert materials["hazardous"][metal] == {
+            "concentration": 0.0,
+            "materialUnit": "unit:partPerMillion",
+            "critical": False,
+            "impactOfSubstances": impacts,
+        } | ({"recycled": 0.0} if metal == "lead" else {})
+    assert materials["active"]["lead"] == materials["hazardous"]["lead"]
+    assert [e.get("critical") for e in materials["composition"]] == [True, True, None]
+    assert materials["composition"][0]["unit"] == "unit:percent"
+    assert document["handling"] == {
+        "applicable": True,
+        "content": {
+            "sparePart": [
+                {"manufacturerPartId": part, "nameAtManufacturer": part}
+                for part in ("MOD-A-12", "BMS-7", "HVJ-2")
+            ]
+        },
+    }
+    sources = {s["header"]: s for s in document["sources"]}
+    address = sources["Manufacturer postal address"]
+    assert (address["type"], address["category"]) == (
+        "application/json",
+        "Manufacturer Information",
+    )
+    assert json.loads(address["content"]) == full_source().data["manufacturer_address"]
+    suppliers = sources["Sources of spare parts"]
+    assert (suppliers["type"], suppliers["category"]) == (
+        "application/json",
+        "Repair and Installation",
+    )
     assert document["sustainability"]["status"] == "original"
 
 
@@ -229,10 +272,24 @@ def test_round_trip_is_lossless_over_carries():
         "remaining_capacity",
         "remaining_power_capability",
         "remaining_round_trip_efficiency",
+        "remaining_energy",
+        "internal_resistance_cell",
+        "internal_resistance_pack",
     }
-    for key in dynamic:
-        assert imported.dynamic[MEASURED_AT][key] == DYNAMIC[key], key
-    assert len(static) == 59
+    assert {
+        "manufacturer_address",
+        "spare_part_sources",
+        "substance_impacts",
+        "cycle_life_test_temperature",
+        "cycle_life_test_depth_of_discharge",
+        "initial_self_discharge_rate",
+        "mercury_content",
+        "cadmium_content",
+        "lead_content",
+    } <= static
+    # Undated values (documents and the current self-discharge rate) come at the newest time.
+    assert imported.dynamic[MEASURED_AT] == DYNAMIC
+    assert len(static) == 67
 
 
 def test_documents_keep_title_and_media_type():
@@ -247,6 +304,37 @@ def test_documents_keep_title_and_media_type():
     assert imported.data["collection_points_information"] == (
         "https://junkan.example/collection-points"
     )
+
+
+def test_substances_keep_their_critical_flag():
+    changes = filled_sample_gaps(full_source().data)
+    imported = FORMAT.read(FORMAT.export(source_with(changes)))
+    flags = {
+        key: [item["critical"] for item in imported.data[key]]
+        for key in ("cathode_materials", "anode_materials", "electrolyte_materials")
+    }
+    assert flags == {
+        "cathode_materials": [True],
+        "anode_materials": [True],
+        "electrolyte_materials": [False],
+    }
+    assert [i["critical"] for i in imported.data["hazardous_substances"]] == [False]
+
+
+def test_import_converts_concentrations_and_skips_what_it_cannot_read():
+    document = completed(FORMAT.export(full_source()))
+    mercury = document["materials"]["hazardous"]["mercury"]
+    mercury |= {"concentration": 0.0004, "materialUnit": "unit:percent"}
+    document["materials"]["hazardous"]["cadmium"]["materialUnit"] = "unit:percentVolume"
+    document["materials"]["hazardous"]["lead"]["concentration"] = 2.5
+    for item in document["sources"]:
+        if item["header"] == "Manufacturer postal address":
+            item |= {"type": "text/plain", "content": "1-1 Motomachi, Aizuwakamatsu, Japan"}
+    assert FORMAT.validate(document) == []
+    data = FORMAT.read(document).data
+    assert (data["mercury_content"], data["lead_content"]) == (4.0, 2.5)
+    assert "cadmium_content" not in data
+    assert "manufacturer_address" not in data
 
 
 # --- (3) a missing source attribute is named -----------------------------------------------------
@@ -267,11 +355,31 @@ def test_documents_keep_title_and_media_type():
         ("waste_prevention_information", "sustainability.documents.wastePrevention"),
         ("recycled_nickel_post_consumer", "materials.active.nickel.recycled"),
         ("critical_raw_materials", "materials.active.cobalt.critical"),
+        ("critical_raw_materials", "materials.hazardous.mercury.critical"),
+        ("mercury_content", "materials.hazardous.mercury.concentration"),
+        ("cadmium_content", "materials.hazardous.cadmium.materialUnit"),
+        ("lead_content", "materials.active.lead.concentration"),
+        ("lead_content", "materials.hazardous.lead.concentration"),
+        ("substance_impacts", "materials.hazardous.lead.impactOfSubstances"),
+        ("spare_part_sources", "handling"),
         ("rated_capacity", "performance.rated.capacity.value"),
         ("minimum_voltage", "performance.rated.voltage.min"),
         ("initial_internal_resistance_pack", "performance.rated.resistance.pack"),
         ("expected_lifetime_years", "performance.rated.lifetime.expectedYears"),
         ("cycle_life_reference_test", "performance.rated.lifetime.report"),
+        ("cycle_life_test_temperature", "performance.rated.lifetime.cycleLifeTesting.temperature"),
+        (
+            "cycle_life_test_depth_of_discharge",
+            "performance.rated.lifetime.cycleLifeTesting.depthOfDischarge",
+        ),
+        (
+            "cycle_life_test_depth_of_discharge",
+            "performance.rated.roundTripEfficiency.depthOfDischarge",
+        ),
+        ("initial_self_discharge_rate", "performance.rated.selfDischargingRate"),
+        ("remaining_energy", "performance.dynamic.energy.remaining"),
+        ("internal_resistance_cell", "performance.dynamic.resistance.remaining.cell"),
+        ("internal_resistance_pack", "performance.dynamic.resistance.remaining.pack"),
         ("state_of_charge", "performance.dynamic.stateOfCharge"),
         ("state_of_certified_energy", "performance.dynamic.energy.soce"),
         ("capacity_fade", "performance.dynamic.capacity.fade"),
@@ -323,7 +431,7 @@ def test_api_export_and_import(client, session, make_member):
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     errors = response.json()["errors"]
-    assert {unindexed(e["field"]) for e in errors} == NOT_HELD | SAMPLE_GAPS
+    assert {unindexed(e["field"]) for e in errors} == NOT_HELD | SAMPLE_GAPS.keys()
 
     # The document the endpoint built, completed as another Catena-X system would, re-imported.
     caller = Caller(participant_id=member.id, roles=frozenset({"economic_operator"}))
@@ -332,7 +440,7 @@ def test_api_export_and_import(client, session, make_member):
     exported = FORMAT.export(source)
     bpna = site_identifier(session, member, "bpna")
     assert exported["operation"]["manufacturer"]["facility"] == [{"facility": bpna}]
-    assert unindexed_set(FORMAT.validate(exported)) == NOT_HELD | SAMPLE_GAPS
+    assert unindexed_set(FORMAT.validate(exported)) == NOT_HELD | SAMPLE_GAPS.keys()
     document = completed(exported)
     document["identification"]["idDmc"] = "urn:junkan:battery:catenax-import-1"
     before = count_passports(session)
@@ -381,7 +489,10 @@ def test_api_anonymous_export_shows_nothing_beyond_public(client, session, make_
     assert "data.test_reports" in fields["conformity.resultOfTestReport"]
     assert "data.dismantling_information" in fields["safety.dismantling"]
     assert "data.cathode_materials" in fields["materials.composition"]
+    assert "data.spare_part_sources" in fields["handling"]
+    assert "data.internal_resistance_cell" in fields["performance.dynamic.resistance"]
     assert all(e["message"].startswith("required;") for e in errors)
     body = response.text
-    for secret in ("un38.3", "Isolate the high-voltage", "94.6", "LiNi0.8Mn0.1Co0.1O2"):
+    secrets = ("un38.3", "safety-measures.pdf", "94.6", "LiNi0.8Mn0.1Co0.1O2", "MOD-A-12")
+    for secret in (*secrets, "Aizu Motors Parts", "No accident recorded", "0.00095", "73.1"):
         assert secret not in body

@@ -2,7 +2,8 @@
 
 A document has one member per aspect model (GeneralProductInformation, Labeling,
 CarbonFootprintForBatteries, SupplyChainDueDiligence, MaterialComposition, Circularity,
-PerformanceAndDurability), each checked against that aspect's official schema.
+PerformanceAndDurability), each checked against that aspect's official schema. The mapping
+tables are Junkan's own, in schemas/batterypass-1.2/junkan-mapping.json.
 
 Derivations, as the model asks for more than Junkan stores: batteryPassportIdentifier is
 "urn:junkan:" + the passport id without hyphens (the schema admits only urn:<alnum>:<alnum>);
@@ -10,143 +11,84 @@ manufacturingDate the month's first instant (read back as the month); puttingInt
 date at 00:00Z; warrentyPeriod a gMonth, so 1-12 months only. operatorInformation: the
 operator's name and identifier (BPNL, else its first); when data.manufacturer_name is the
 operator's name, the manufacturer gets that identifier and the operator the manufacturer's web
-and address. An address text is the streetAddress (reading, postal code and country are appended
-unless in it); manufacturingPlace's country is that of the operator's site named by
-data.manufacturing_facility. Labels SeparateCollection and CarbonFootPrint both mean
-data.symbols_meaning (under "en"). Dismantling documents are DismantlingManual; test report and
-assurance are the first document's URL.
+and address. A Junkan address (data.manufacturer_address, a spare-part source's address) gives
+streetAddress, postalCode and addressCountry (ISO alpha-2); the model has no city, so member
+"Junkan" keeps it under addressLocality, keyed by the postal address's path, and a supplier's
+identifier under supplierIdentifier; an address is read back only with that city and an alpha-2
+country. manufacturingPlace is data.manufacturing_place, its country that of the operator's site
+named by data.manufacturing_facility (read back: postal code and country appended unless in
+it). A supplier's components are its part numbers; partName is the NAME of the
+data.component_part_numbers entry "NUMBER (NAME)". Labels SeparateCollection and CarbonFootPrint
+both mean data.symbols_meaning (under "en"). Dismantling documents are DismantlingManual; test
+report and assurance are the first document's URL. isCriticalRawMaterial is the item's own
+"critical" flag. hazardousSubstanceClass: the first CLP class among Acute Tox., Skin
+Corr./Irrit., Eye Dam./Irrit.; hazardousSubstanceImpact: the CLP classes verbatim. capacityFade
+and internalResistanceIncrease (static in Junkan) carry the passport's last update; the increase
+is the battery's own ("pack"). self_discharge_rate is currentSelfDischargingRate (read back from
+it, with its lastUpdate) and, being Annex XIII's "evolution of self-discharge rates", also
+evolutionOfSelfDischarge. temperatureInformation holds the four time_*_extreme_*_temperatures
+with one lastUpdate, the latest of theirs (read back as all four's time). URL-typed
+safetyInstructions, wastePrevention, separateCollection, informationOnCollection and
+lifetimeReferenceTest take the Junkan text only if it is an http(s) URL.
 
-Units convert in decimal (exact up to 15 significant digits): per-stage footprint in kgCO2e/kWh
-= share x carbon_footprint / 100; t -> kg, kg -> g, W -> kW, mOhm -> Ohm; where the declared
-unit contradicts the model's description, the description wins: power capability in W (declared
-%), remaining capacity in Ah (declared kWh). isCriticalRawMaterial: the material's name and a
-listed critical raw material contain one another. hazardousSubstanceClass: the first CLP class
-among Acute Tox., Skin Corr./Irrit., Eye Dam./Irrit.; hazardousSubstanceImpact: the CLP classes
-verbatim. capacityFade and internalResistanceIncrease (static in Junkan) carry the passport's
-last update; the increase is the battery's own ("pack"). URL-typed safetyInstructions,
-endOfLifeInformation and lifetimeReferenceTest take the Junkan text only if it is a URL.
+Units convert exactly on the decimal values, rounded once to a double (a round trip is exact
+while the converted value has at most 15 significant digits): per-stage footprint in
+kgCO2e/kWh = share x carbon_footprint / 100; t -> kg, kg -> g, W -> kW, mOhm -> Ohm, h -> min
+(temperatureInformation). powerCapabilityRatio is, by the model's definition "nominal allowed
+battery power (W) / battery energy (Wh)", maximum_permitted_power / (rated_energy x 1000), in
+1/h (exported only; the model declares %, its description wins, as for power capability in W
+(declared %) and remaining capacity in Ah (declared kWh)).
 
-Left out, so validation names them: postal codes and countries, clearName, powerCapabilityRatio,
-initialSelfDischarge, temperatureRangeIdleState (one number for a range), remainingEnergy,
-temperatureInformation (hot and cold apart), currentSelfDischargingRate, the SoC of
-remainingPowerCapability, supplier addresses and components. Member "Junkan", beside the
-aspects, holds batteryModel: Junkan requires it, the model lacks it.
+Left out, so validation names them: clearName, the manufacturingPlace's postalCode,
+temperatureRangeIdleState (one number for a range), the SoC of remainingPowerCapability.
+Member "Junkan", beside the aspects, holds batteryModel: Junkan requires it, the model lacks it.
 
 Not held: manufacturer_trade_name, manufacturer_email (the schema's pattern admits only the
-letter w), manufacturing_facility, dimensions, cadmium_lead_symbols, substance_impacts,
-component_part_numbers, supply_chain_indices, idle temperatures, extreme temperature times, deep
-discharge and overcharge events, temperature_information, battery_status (lifecycle calls set
-it); energy_throughput and self_discharge_rate have no timestamp, so are not read back. In part:
-warranty_period, the document lists, spare_part_sources, critical_raw_materials, accidents,
-texts that must be URLs; materials lose share_percent and hazard classes, hazardous substances
-mass_kg.
+letter w), manufacturing_facility, dimensions, cadmium_lead_symbols, critical_raw_materials,
+mercury/cadmium/lead_content (the model excludes Hg, Cd, Pb), substance_impacts,
+component_part_numbers, supply_chain_indices, idle temperatures, cycle_life_test_temperature and
+_depth_of_discharge, internal_resistance_cell/_pack, deep discharge and overcharge events,
+temperature_information, battery_status (lifecycle calls set it); energy_throughput has no
+timestamp, so is not read back. In part: warranty_period, the document lists, accidents (an
+empty list has no lastUpdate), texts that must be URLs; materials lose location, share_percent
+and hazard classes, hazardous substances mass_kg and critical.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from junkan.passport.attributes import BY_KEY
-from junkan.passport.formats.base import Format, Imported, Source, validator
+from junkan.passport.formats.base import Format, Imported, Source, load_json, validator
 
-# fmt: off
 NAME = "batterypass-1.2"
-ASPECTS = ("GeneralProductInformation", "Labeling", "CarbonFootprintForBatteries",
-           "SupplyChainDueDiligence", "MaterialComposition", "Circularity",
-           "PerformanceAndDurability")
+MAPPING = load_json(f"{NAME}/junkan-mapping.json")
+ASPECTS: tuple[str, ...] = tuple(MAPPING["aspects"])
 GPI, LAB, CF, SCDD, MC, CIRC, PD = ASPECTS
 TECH, COND = f"{PD}.batteryTechicalProperties", f"{PD}.batteryCondition"
-SKELETON = (  # objects always exported, so that validation names each member missing in them
-    *ASPECTS, f"{GPI}.manufacturerInformation", f"{GPI}.manufacturingPlace",
-    f"{GPI}.operatorInformation", f"{MC}.batteryChemistry", f"{CIRC}.safetyMeasures",
-    f"{CIRC}.endOfLifeInformation", TECH, COND,
-)
+SKELETON = MAPPING["skeleton"]  # objects always exported, so that validation names their members
 EXTENSION = "Junkan"  # our member beside the aspects: what Junkan needs and no aspect holds
-FIELDS = {  # member path -> attribute, in the same unit
-    f"{EXTENSION}.batteryModel": "battery_model",  # mandatory in Junkan, absent from the model
-    f"{GPI}.batteryCategory": "battery_category", f"{GPI}.batteryMass": "battery_mass",
-    f"{GPI}.manufacturerInformation.contactName": "manufacturer_name",
-    f"{GPI}.manufacturerInformation.webAddress": "manufacturer_web",
-    f"{LAB}.declarationOfConformity": "declaration_of_conformity",
-    f"{CF}.batteryCarbonFootprint": "carbon_footprint",
-    f"{CF}.carbonFootprintPerformanceClass": "carbon_footprint_class",
-    f"{CF}.carbonFootprintStudy": "carbon_footprint_study",
-    f"{SCDD}.supplyChainDueDiligenceReport": "due_diligence_report",
-    f"{MC}.batteryChemistry.shortName": "battery_chemistry",
-    f"{CIRC}.renewableContent": "renewable_content",
-    f"{TECH}.ratedEnergy": "rated_energy", f"{TECH}.ratedCapacity": "rated_capacity",
-    f"{TECH}.expectedNumberOfCycles": "expected_lifetime_cycles",
-    f"{TECH}.roundtripEfficiency": "initial_round_trip_efficiency",
-    f"{TECH}.expectedLifetime": "expected_lifetime_years",
-    f"{TECH}.nominalVoltage": "nominal_voltage", f"{TECH}.minimumVoltage": "minimum_voltage",
-    f"{TECH}.maximumVoltage": "maximum_voltage", f"{TECH}.cRateLifeCycleTest": "c_rate",
-    f"{TECH}.capacityThresholdForExhaustion": "capacity_threshold_for_exhaustion",
-    f"{COND}.powerFade": "power_fade",
-    f"{COND}.roundTripEfficiencyFade": "round_trip_efficiency_fade",
-    f"{COND}.roundTripEfficiencyat50PerCentCycleLife": "round_trip_efficiency_at_50_percent",
-    f"{COND}.capacityFade.capacityFadeValue": "capacity_fade",
-    # dynamic, but the model gives them no timestamp: exported, not read back
-    f"{COND}.energyThroughput": "energy_throughput",
-    f"{COND}.evolutionOfSelfDischarge.evolutionOfSelfDischargeEntityValue": "self_discharge_rate",
+LOCALITY, SUPPLIER_ID = f"{EXTENSION}.addressLocality", f"{EXTENSION}.supplierIdentifier"
+FIELDS: dict[str, str] = MAPPING["fields"]  # member path -> attribute, in the same unit
+SCALED = {path: tuple(pair) for path, pair in MAPPING["scaled"].items()}
+TIMED = {member: tuple(pair) for member, pair in MAPPING["timed"].items()}
+KEYED = {
+    path: (key_member, value_member, dict(pairs), factor)
+    for path, (key_member, value_member, pairs, factor) in MAPPING["keyed"].items()
 }
-SCALED = {  # member path -> (attribute, factor from Junkan's unit to the model's)
-    f"{CF}.absoluteCarbonFootprint": ("absolute_carbon_footprint", "1000"),  # t -> kg
-    f"{TECH}.ratedMaximumPower": ("maximum_permitted_power", "0.001"),  # W -> kW
-}
-TIMED = {  # batteryCondition member -> (value member, dynamic attribute), same unit
-    "capacityThroughput": ("capacityThroughputValue", "capacity_throughput"),
-    "numberOfFullCycles": ("numberOfFullCyclesValue", "full_cycles"),
-    "stateOfCertifiedEnergy": ("stateOfCertifiedEnergyValue", "state_of_certified_energy"),
-    "remainingCapacity": ("remainingCapacityValue", "remaining_capacity"),
-    "remainingRoundTripEnergyEfficiency":
-        ("remainingRoundTripEnergyEfficiencyValue", "remaining_round_trip_efficiency"),
-    "stateOfCharge": ("stateOfChargeValue", "state_of_charge"),
-}
-KEYED = {  # list member -> (key member, value member, {key: attribute}, factor as in SCALED)
-    f"{TECH}.originalPowerCapability": ("atSoC", "powerCapabilityAt", {
-        80: "original_power_capability_80", 20: "original_power_capability_20"}, "1"),
-    f"{TECH}.initialInternalResistance": ("batteryComponent", "ohmicResistance", {  # mΩ -> Ω
-        "cell": "initial_internal_resistance_cell", "pack": "initial_internal_resistance_pack"},
-        "0.001"),
-    f"{COND}.internalResistanceIncrease": ("batteryComponent", "internalResistanceIncreaseValue",
-                                           {"pack": "internal_resistance_increase"}, "1"),
-}
-FIRST_URL = {  # URI member -> documents attribute: the first document's URL
-    f"{LAB}.resultOfTestReport": "test_reports",
-    f"{SCDD}.thirdPartyAussurances": "third_party_assurances",
-}
-URL_TEXTS = {  # URL-typed member -> text attribute, exported only when it is an http(s) URL
-    f"{CIRC}.safetyMeasures.safetyInstructions": "safety_measures",
-    f"{CIRC}.endOfLifeInformation.wastePrevention": "waste_prevention_information",
-    f"{CIRC}.endOfLifeInformation.separateCollection": "separate_collection_information",
-    f"{CIRC}.endOfLifeInformation.informationOnCollection": "collection_points_information",
-    f"{TECH}.lifetimeReferenceTest": "cycle_life_reference_test",
-}
-STATUS = {"original": "Original", "repurposed": "Repurposed", "re-used": "Reused",
-          "remanufactured": "Remanufactured", "waste": "Waste"}
-CF_STAGES = {"RawMaterialExtraction": "carbon_footprint_raw_materials",
-             "MainProduction": "carbon_footprint_main_production",
-             "Distribution": "carbon_footprint_distribution",
-             "Recycling": "carbon_footprint_end_of_life"}
-COMPONENTS = {"Cathode": "cathode_materials", "Anode": "anode_materials",
-              "Electrolyte": "electrolyte_materials"}
-LABELS = {"SeparateCollection": "separate_collection_symbol",
-          "CarbonFootPrint": "carbon_footprint_label"}
-METALS = ("cobalt", "lithium", "nickel", "lead")
-# list item member -> field of the Junkan item, same unit
-MATERIAL_ITEM = {"batteryMaterialName": "name", "batteryMaterialIdentifier": "cas"}
-HAZARD_ITEM = {"hazardousSubstanceName": "name", "hazardousSubstanceIdentifier": "cas",
-               "hazardousSubstanceConcentration": "share_percent",
-               "hazardousSubstanceImpact": "hazard_classes"}
-DOCUMENT_ITEM = {"documentURL": "url", "mimeType": "media_type"}
-SUPPLIER_ITEM = {"nameOfSupplier": "supplier", "supplierWebAddress": "web",
-                 "emailAddressOfSupplier": "email"}
-CLP_CLASSES = {"acute tox": "AcuteToxicity", "skin corr": "SkinCorrosionOrIrritation",
-               "skin irrit": "SkinCorrosionOrIrritation", "eye ": "EyeDamageOrIrritation"}
-# fmt: on
+FIRST_URL: dict[str, str] = MAPPING["first_url"]
+URL_TEXTS: dict[str, str] = MAPPING["url_texts"]
+TEMPERATURES: dict[str, str] = MAPPING["temperatures"]  # member -> attribute in hours
+STATUS, CF_STAGES = MAPPING["status"], MAPPING["cf_stages"]
+COMPONENTS, LABELS, METALS = MAPPING["components"], MAPPING["labels"], MAPPING["metals"]
+MATERIAL_ITEM, HAZARD_ITEM = MAPPING["material_item"], MAPPING["hazard_item"]
+DOCUMENT_ITEM, SUPPLIER_ITEM = MAPPING["document_item"], MAPPING["supplier_item"]
+ADDRESS_ITEM, CLP_CLASSES = MAPPING["address_item"], MAPPING["clp_classes"]
+SPARE_PARTS = f"{CIRC}.sparePartSources"
+MAKER_ADDRESS = f"{GPI}.manufacturerInformation.postalAddress"
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:
@@ -173,9 +115,11 @@ def _get(document: dict[str, Any], path: str) -> Any:
 
 
 def _scaled(value: float | None, factor: str, back: bool = False) -> float | None:
-    """value x factor (/ when scaling back) in decimal, so that a round trip changes nothing."""
-    ratio = 1 / Decimal(factor) if back else Decimal(factor)  # exact: factors are powers of ten
-    return None if value is None else float(Decimal(repr(value)) * ratio)
+    """value x factor (/ when scaling back), exact on the decimal value, then rounded once."""
+    if value is None:
+        return None
+    ratio = 1 / Fraction(factor) if back else Fraction(factor)
+    return float(Fraction(repr(value)) * ratio)
 
 
 def _moment(moment: datetime | str) -> datetime:
@@ -190,6 +134,22 @@ def _stamp(moment: datetime | str | None) -> str | None:
 
 def _url(value: Any) -> str | None:
     return value if isinstance(value, str) and re.fullmatch(r"https?://\S+", value) else None
+
+
+def _address(address: dict[str, Any] | None, where: str, locality: dict[str, str]) -> Any:
+    """A Junkan address as the model's postal address; its city goes to `locality[where]`."""
+    if not address:
+        return None
+    if address.get("city"):
+        locality[where] = address["city"]
+    return _item(address, ADDRESS_ITEM)
+
+
+def _read_address(postal: dict[str, Any] | None, city: str | None) -> dict[str, Any] | None:
+    """A Junkan address again: only with its city (member Junkan) and an ISO alpha-2 country."""
+    address = _item(postal or {}, ADDRESS_ITEM, reading=True) | _present({"city": city})
+    valid = {"street", "city"} <= address.keys()
+    return address if valid and re.fullmatch(r"[A-Z]{2}", address.get("country", "")) else None
 
 
 def _address_text(address: dict[str, Any] | None) -> str | None:
@@ -207,10 +167,10 @@ def _site_country(source: Source) -> str | None:
     return sites[0].get("country") if named and sites else None
 
 
-def _is_critical(name: str, critical: list[str] | None) -> bool | None:
-    """Unknown without a list; else whether the name and a listed material contain one another."""
-    listed, name = [str(crm).lower() for crm in critical or []], name.lower()
-    return None if critical is None else any(name in crm or crm in name for crm in listed)
+def _part_names(numbers: list[Any] | None) -> dict[str, str]:
+    """data.component_part_numbers entries "NUMBER (NAME)" as {NUMBER: NAME}."""
+    found = (re.fullmatch(r"(\S+) \((.+)\)", n) for n in numbers or [] if isinstance(n, str))
+    return {match.group(1): match.group(2) for match in found if match}
 
 
 def _clp_class(hazard_classes: list[str]) -> str | None:
@@ -221,21 +181,21 @@ def _clp_class(hazard_classes: list[str]) -> str | None:
     return None
 
 
-def _general(source: Source) -> dict[str, Any]:
+def _general(source: Source, locality: dict[str, str]) -> dict[str, Any]:
     """Member paths and values, like the other export parts; None means leave it out."""
     data, passport = source.data, source.passport
     operator = passport["operator"]
     ids = [identifier["value"] for identifier in operator["identifiers"]]
     operator_id = source.operator_identifier("bpnl") or (ids[0] if ids else None)
     mine = data.get("manufacturer_name") == operator["name"]  # the operator made it
-    address = data.get("manufacturer_address")
+    address = _address(data.get("manufacturer_address"), MAKER_ADDRESS, locality)
     month, day = data.get("manufacturing_date"), data.get("putting_into_service_date")
     warranty = data.get("warranty_period")
     return {
         f"{GPI}.productIdentifier": passport["battery_id"],
         f"{GPI}.batteryPassportIdentifier": "urn:junkan:" + passport["id"].replace("-", ""),
         f"{GPI}.manufacturerInformation.identifier": operator_id if mine else None,
-        f"{GPI}.manufacturerInformation.postalAddress.streetAddress": address,
+        MAKER_ADDRESS: address,
         f"{GPI}.manufacturingDate": f"{month}-01T00:00:00Z" if month else None,
         f"{GPI}.batteryStatus": STATUS.get(data.get("battery_status")),
         f"{GPI}.manufacturingPlace.streetAddress": data.get("manufacturing_place"),
@@ -243,7 +203,7 @@ def _general(source: Source) -> dict[str, Any]:
         f"{GPI}.operatorInformation.contactName": operator["name"],
         f"{GPI}.operatorInformation.identifier": operator_id,
         f"{GPI}.operatorInformation.webAddress": data.get("manufacturer_web") if mine else None,
-        f"{GPI}.operatorInformation.postalAddress.streetAddress": address if mine else None,
+        f"{GPI}.operatorInformation.postalAddress": address if mine else None,
         f"{GPI}.puttingIntoService": f"{day}T00:00:00Z" if day else None,
         f"{GPI}.warrentyPeriod": f"--{warranty:02d}" if warranty in range(1, 13) else None,
     }
@@ -260,7 +220,7 @@ def _labels_and_footprint(data: dict[str, Any]) -> dict[str, Any]:
     stages = [
         {
             "lifecycleStage": stage,
-            "carbonFootprint": float(Decimal(repr(total)) * Decimal(repr(data[key])) / 100),
+            "carbonFootprint": float(Fraction(repr(total)) * Fraction(repr(data[key])) / 100),
         }
         for stage, key in CF_STAGES.items()
         if key in data and total is not None
@@ -278,9 +238,6 @@ def _materials(data: dict[str, Any]) -> dict[str, Any]:
             {
                 "batteryMaterialLocation": {"componentName": component},
                 "batteryMaterialMass": _scaled(item.get("mass_kg"), "1000"),  # kg -> g
-                "isCriticalRawMaterial": _is_critical(
-                    item["name"], data.get("critical_raw_materials")
-                ),
             }
         )
         for component, key in COMPONENTS.items()
@@ -306,8 +263,28 @@ def _materials(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _suppliers(data: dict[str, Any], locality: dict[str, str], ids: dict[str, str]) -> Any:
+    """Spare-part sources; what the model lacks (city, identifier) goes to member Junkan."""
+    if (parts := data.get("spare_part_sources")) is None:
+        return None
+    names = _part_names(data.get("component_part_numbers"))
+    suppliers = []
+    for index, part in enumerate(parts):
+        where = f"{SPARE_PARTS}.{index}"
+        if part.get("identifier"):
+            ids[where] = part["identifier"]
+        address = _address(part.get("address"), f"{where}.addressOfSupplier", locality)
+        components = [
+            _present({"partName": names.get(number), "partNumber": number})
+            for number in part.get("components", [])
+        ]
+        extra = {"addressOfSupplier": address, "components": components}
+        suppliers.append(_item(part, SUPPLIER_ITEM) | _present(extra))
+    return suppliers
+
+
 def _circularity(data: dict[str, Any]) -> dict[str, Any]:
-    documents, parts = data.get("dismantling_information"), data.get("spare_part_sources")
+    documents = data.get("dismantling_information")
     recycled = [
         _present(
             {
@@ -324,12 +301,27 @@ def _circularity(data: dict[str, Any]) -> dict[str, Any]:
         f"{CIRC}.dismantlingAndRemovalInformation": None
         if documents is None
         else [{"documentType": "DismantlingManual"} | _item(d, DOCUMENT_ITEM) for d in documents],
-        f"{CIRC}.sparePartSources": None
-        if parts is None
-        else [_item({"supplier": p} if isinstance(p, str) else p, SUPPLIER_ITEM) for p in parts],
         f"{CIRC}.recycledContent": recycled,
         f"{CIRC}.safetyMeasures.extinguishingAgent": [agent] if agent else None,
     }
+
+
+def _power_ratio(data: dict[str, Any]) -> float | None:
+    """powerCapabilityRatio = maximum_permitted_power (W) / (rated_energy (kWh) x 1000), 1/h."""
+    power, energy = data.get("maximum_permitted_power"), data.get("rated_energy")
+    if power is None or not energy:
+        return None
+    return float(Fraction(repr(power)) / (Fraction(repr(energy)) * 1000))
+
+
+def _temperatures(source: Source) -> dict[str, Any] | None:
+    """The four times in extreme temperatures, h -> min, with the latest of their times."""
+    present = {member: key for member, key in TEMPERATURES.items() if key in source.data}
+    if not present:
+        return None
+    times = [_moment(t) for key in present.values() if (t := source.measured_at(key))]
+    values = {member: _scaled(source.data[key], "60") for member, key in present.items()}
+    return _present(values | {"lastUpdate": _stamp(max(times, default=None))})
 
 
 def _condition(source: Source) -> dict[str, Any]:
@@ -347,6 +339,8 @@ def _condition(source: Source) -> dict[str, Any]:
     for increase in values[f"{COND}.internalResistanceIncrease"] or []:
         increase["lastUpdate"] = updated
     values[f"{COND}.capacityFade.lastUpdate"] = updated if "capacity_fade" in data else None
+    values[f"{TECH}.powerCapabilityRatio"] = _power_ratio(data)
+    values[f"{COND}.temperatureInformation"] = _temperatures(source)
     for member, (value_member, key) in TIMED.items():
         if key in data:
             values[f"{COND}.{member}.{value_member}"] = data[key]
@@ -369,12 +363,16 @@ def export(source: Source) -> dict[str, Any]:
     document: dict[str, Any] = {}
     for path in SKELETON:
         _set(document, path, {})
+    locality: dict[str, str] = {}  # postal address path -> city, which the model lacks
+    ids: dict[str, str] = {}  # spare-part source path -> its identifier, which the model lacks
     values = {path: data.get(key) for path, key in FIELDS.items()}
     values |= {path: _scaled(data.get(key), factor) for path, (key, factor) in SCALED.items()}
     values |= {path: _url(data.get(key)) for path, key in URL_TEXTS.items()}
     values |= {path: (data.get(key) or [{}])[0].get("url") for path, key in FIRST_URL.items()}
-    values |= _general(source) | _labels_and_footprint(data) | _materials(data)
+    values |= _general(source, locality) | _labels_and_footprint(data) | _materials(data)
     values |= _circularity(data) | _condition(source)
+    values[SPARE_PARTS] = _suppliers(data, locality, ids)
+    values |= {LOCALITY: locality or None, SUPPLIER_ID: ids or None}
     for path, value in values.items():
         if value is not None:
             _set(document, path, value)
@@ -384,10 +382,11 @@ def export(source: Source) -> dict[str, Any]:
 def _read_general(document: dict[str, Any]) -> dict[str, Any]:
     month = _get(document, f"{GPI}.manufacturingDate") or ""
     maker = _get(document, f"{GPI}.manufacturerInformation") or {}
+    city = (_get(document, LOCALITY) or {}).get(MAKER_ADDRESS)
     warranty = re.match(r"--(0[1-9]|1[0-2])", _get(document, f"{GPI}.warrentyPeriod") or "")
     return {
         "manufacturer_email": _get(maker, "emailAddress"),
-        "manufacturer_address": _address_text(_get(maker, "postalAddress")),
+        "manufacturer_address": _read_address(_get(maker, "postalAddress"), city),
         "manufacturing_date": month[:7] if re.match(r"\d{4}-\d{2}", month) else None,
         "manufacturing_place": _address_text(_get(document, f"{GPI}.manufacturingPlace")),
         "putting_into_service_date": (_get(document, f"{GPI}.puttingIntoService") or "")[:10],
@@ -406,14 +405,13 @@ def _read_labels_and_footprint(document: dict[str, Any]) -> dict[str, Any]:
     total = _get(document, f"{CF}.batteryCarbonFootprint")
     for stage in _get(document, f"{CF}.carbonFootprintPerLifecycleStage") or []:
         if total and stage.get("lifecycleStage") in CF_STAGES:
-            share = Decimal(repr(stage["carbonFootprint"])) / Decimal(repr(total)) * 100
+            share = Fraction(repr(stage["carbonFootprint"])) / Fraction(repr(total)) * 100
             values[CF_STAGES[stage["lifecycleStage"]]] = float(share)
     return values
 
 
 def _read_materials(document: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    critical = []
     for material in _get(document, f"{MC}.batteryMaterials") or []:
         component = (material.get("batteryMaterialLocation") or {}).get("componentName", "")
         if (key := COMPONENTS.get(component.strip().title())) is None:
@@ -421,9 +419,6 @@ def _read_materials(document: dict[str, Any]) -> dict[str, Any]:
         mass = _scaled(material.get("batteryMaterialMass"), "1000", back=True)
         item = _item(material, MATERIAL_ITEM, reading=True) | _present({"mass_kg": mass})
         values.setdefault(key, []).append(item)
-        if material.get("isCriticalRawMaterial") and item["name"] not in critical:
-            critical.append(item["name"])
-    values["critical_raw_materials"] = critical or None
     substances = _get(document, f"{MC}.hazardousSubstances")
     if substances is not None:
         values["hazardous_substances"] = [
@@ -434,14 +429,29 @@ def _read_materials(document: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _read_suppliers(document: dict[str, Any]) -> list[dict[str, Any]] | None:
+    parts = _get(document, SPARE_PARTS)
+    if parts is None:
+        return None
+    locality, ids = _get(document, LOCALITY) or {}, _get(document, SUPPLIER_ID) or {}
+    suppliers = []
+    for index, part in enumerate(parts):
+        where = f"{SPARE_PARTS}.{index}"
+        city = locality.get(f"{where}.addressOfSupplier")
+        extra = {
+            "identifier": ids.get(where),
+            "address": _read_address(part.get("addressOfSupplier"), city),
+            "components": [c["partNumber"] for c in part.get("components") or []],
+        }
+        suppliers.append(_item(part, SUPPLIER_ITEM, reading=True) | _present(extra))
+    return suppliers
+
+
 def _read_circularity(document: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"spare_part_sources": _read_suppliers(document)}
     documents = _get(document, f"{CIRC}.dismantlingAndRemovalInformation")
     if documents is not None:
         values["dismantling_information"] = [_item(d, DOCUMENT_ITEM, True) for d in documents]
-    parts = _get(document, f"{CIRC}.sparePartSources")
-    if parts is not None:
-        values["spare_part_sources"] = [_item(part, SUPPLIER_ITEM, reading=True) for part in parts]
     for content in _get(document, f"{CIRC}.recycledContent") or []:
         if (metal := str(content.get("recycledMaterial", "")).lower()) in METALS:
             values[f"recycled_{metal}_pre_consumer"] = content.get("preConsumerShare")
@@ -462,6 +472,10 @@ def _read_dynamic(document: dict[str, Any]) -> dict[datetime, dict[str, Any]]:
     for member, (value_member, key) in TIMED.items():
         entry = _get(document, f"{COND}.{member}") or {}
         add(entry.get("lastUpdate"), key, entry.get(value_member))
+    temperatures = _get(document, f"{COND}.temperatureInformation") or {}
+    for member, key in TEMPERATURES.items():
+        value = _scaled(temperatures.get(member), "60", back=True)  # min -> h
+        add(temperatures.get("lastUpdate"), key, value)
     for entry in _get(document, f"{COND}.remainingPowerCapability") or []:
         value = _get(entry, "remainingPowerCapabilityValue.powerCapabilityAt")
         add(entry.get("lastUpdate"), "remaining_power_capability", value)
@@ -490,62 +504,29 @@ def read(document: dict[str, Any]) -> Imported:
 
 
 NO_VALUE = "Junkan holds no value for it"  # validation hints from here on
-ADDRESS_PART = "Junkan holds an address as one text, the streetAddress, without its parts"
 AS_URL = "fill data.{} with an http(s) URL: the model wants a link, not text"
-# fmt: off
-HINTS = {  # member path without list indices -> what to fill, beyond FIELDS and friends
-    f"{GPI}.manufacturerInformation.identifier": "set when data.manufacturer_name is the operator",
-    f"{GPI}.manufacturerInformation.postalAddress": "fill data.manufacturer_address",
-    f"{GPI}.manufacturingDate": "fill data.manufacturing_date",
-    f"{GPI}.batteryStatus": "fill data.battery_status (visible to legitimate interest)",
-    f"{GPI}.manufacturingPlace.streetAddress": "fill data.manufacturing_place",
-    f"{GPI}.manufacturingPlace.addressCountry": "fill data.manufacturing_facility (a site's id)",
-    f"{GPI}.operatorInformation.identifier": "give the passport operator an identifier",
-    f"{GPI}.operatorInformation.postalAddress": "fill data.manufacturer_address, if the operator",
-    f"{GPI}.puttingIntoService": "fill data.putting_into_service_date",
-    f"{GPI}.warrentyPeriod": "fill data.warranty_period (the model holds 1 to 12 months only)",
-    **{path: f"fill data.{key}" for path, key in FIRST_URL.items()},
-    f"{LAB}.labels": "fill data.separate_collection_symbol",
-    f"{LAB}.labels.labelingMeaning": "fill data.symbols_meaning",
-    f"{CF}.carbonFootprintPerLifecycleStage": "fill data.carbon_footprint and its four shares",
-    f"{MC}.batteryMaterials": "fill data." + " or data.".join(COMPONENTS.values()),
-    f"{MC}.batteryMaterials.batteryMaterialMass": "fill mass_kg in data.{list}",
-    f"{MC}.batteryMaterials.isCriticalRawMaterial": "fill data.critical_raw_materials",
-    f"{MC}.hazardousSubstances": "fill data.hazardous_substances",
-    f"{MC}.hazardousSubstances.hazardousSubstanceClass": "fill hazard_classes (CLP) in the item",
-    f"{MC}.hazardousSubstances.hazardousSubstanceLocation": "fill location in the item",
-    f"{CIRC}.dismantlingAndRemovalInformation": "fill data.dismantling_information",
-    f"{CIRC}.sparePartSources": "fill data.spare_part_sources",
-    f"{CIRC}.recycledContent": "fill data.recycled_cobalt_pre_consumer and the other shares",
-    f"{CIRC}.recycledContent.preConsumerShare": "fill data.recycled_{metal}_pre_consumer",
-    f"{CIRC}.recycledContent.postConsumerShare": "fill data.recycled_{metal}_post_consumer",
-    f"{CIRC}.safetyMeasures.extinguishingAgent": "fill data.extinguishing_agent",
-    **{path: "fill data." + " or data.".join(attributes.values())
-       for path, (_, _, attributes, _) in KEYED.items()},
-    f"{TECH}.temperatureRangeIdleState": "one number cannot hold data.idle_temperature_* range",
-    f"{COND}.capacityFade": "fill data.capacity_fade",
-    f"{COND}.energyThroughput": "fill data.energy_throughput",
-    f"{COND}.evolutionOfSelfDischarge": "fill data.self_discharge_rate",
-    f"{COND}.negativeEvents": "fill data.accidents",
-    f"{COND}.remainingPowerCapability": "fill data.remaining_power_capability",
-    f"{COND}.temperatureInformation": "time_in_extreme_temperatures is not split hot/cold",
-    **{f"{MC}.batteryMaterials.{m}": f"fill {k} in data.{{list}}"
-       for m, k in MATERIAL_ITEM.items()},
-    **{f"{MC}.hazardousSubstances.{m}": f"fill {k} in data.hazardous_substances"
-       for m, k in HAZARD_ITEM.items()},
-    **{f"{CIRC}.dismantlingAndRemovalInformation.{m}": f"fill {k} in data.dismantling_information"
-       for m, k in DOCUMENT_ITEM.items()},
-    **{f"{CIRC}.sparePartSources.{m}": f"fill {k} in data.spare_part_sources"
-       for m, k in SUPPLIER_ITEM.items()},
-    **{f"{GPI}.{where}.{part}": ADDRESS_PART for part in ("postalCode", "addressCountry")
-       for where in ("manufacturerInformation.postalAddress", "operatorInformation.postalAddress")},
-    f"{GPI}.manufacturingPlace.postalCode": ADDRESS_PART,
-    **{path: f"fill data.{key}" for path, key in FIELDS.items()},
+ITEMS = (  # list or object member -> (its fields, where Junkan holds them)
+    (f"{MC}.batteryMaterials", MATERIAL_ITEM, "data.{list}"),
+    (f"{MC}.hazardousSubstances", HAZARD_ITEM, "data.hazardous_substances"),
+    (f"{CIRC}.dismantlingAndRemovalInformation", DOCUMENT_ITEM, "data.dismantling_information"),
+    (SPARE_PARTS, SUPPLIER_ITEM, "data.spare_part_sources"),
+    (f"{SPARE_PARTS}.addressOfSupplier", ADDRESS_ITEM, "the address in data.spare_part_sources"),
+    (MAKER_ADDRESS, ADDRESS_ITEM, "data.manufacturer_address"),
+    (f"{GPI}.operatorInformation.postalAddress", ADDRESS_ITEM, "data.manufacturer_address"),
+)
+HINTS = {  # member path without list indices -> what to fill
+    **{f"{where}.{member}": f"fill {field} in {holder}"
+       for where, fields, holder in ITEMS for member, field in fields.items()},
+    **{path: f"fill data.{key}" for path, key in (FIELDS | FIRST_URL).items()},
     **{path: f"fill data.{key}" for path, (key, _) in SCALED.items()},
     **{path: AS_URL.format(key) for path, key in URL_TEXTS.items()},
     **{f"{COND}.{member}": f"fill data.{key}" for member, (_, key) in TIMED.items()},
-}
-# fmt: on
+    **{f"{COND}.temperatureInformation.{member}": f"fill data.{key}"
+       for member, key in TEMPERATURES.items()},
+    **{path: "fill data." + " or data.".join(attributes.values())
+       for path, (_, _, attributes, _) in KEYED.items()},
+    **MAPPING["hints"],
+}  # fmt: skip
 
 
 def _hint(path: list[Any], instance: Any) -> str:
@@ -583,17 +564,15 @@ def validate(document: dict[str, Any]) -> list[dict[str, str]]:
     return sorted(errors, key=lambda error: (error["field"], error["message"]))
 
 
-# fmt: off
 CARRIES = frozenset(
     {key for key in FIELDS.values() if not BY_KEY[key].dynamic}
     | {key for key, _ in SCALED.values()} | {key for _, key in TIMED.values()}
-    | {*CF_STAGES.values(), *COMPONENTS.values(), *LABELS.values()}
+    | {*CF_STAGES.values(), *COMPONENTS.values(), *LABELS.values(), *TEMPERATURES.values()}
     | {f"recycled_{metal}_{stage}_consumer" for metal in METALS for stage in ("pre", "post")}
     | {key for _, _, attributes, _ in KEYED.values() for key in attributes.values()}
     | {"symbols_meaning", "manufacturer_address", "manufacturing_date", "manufacturing_place",
        "putting_into_service_date", "hazardous_substances", "extinguishing_agent",
-       "remaining_power_capability"}
-)
+       "remaining_power_capability", "spare_part_sources"}
+)  # fmt: skip
 LICENCE = "Battery Pass Data Model v1.2.0 by the Battery Pass consortium, CC-BY-4.0"
 FORMAT = Format(NAME, "Battery Pass data model 1.2", export, read, validate, CARRIES, LICENCE)
-# fmt: on

@@ -1,7 +1,8 @@
 """Catena-X Battery Pass 6.1.0 (urn:samm:io.catenax.battery.battery_pass:6.1.0), out and back in.
 
 Catena-X requires far more than Annex XIII holds; what Junkan has no value for is left out, so
-validation names it rather than the export inventing it. Derivations (all exact):
+validation names it rather than the export inventing it. The one-to-one tables live in
+schemas/catenax-battery-pass-6.1.0/junkan-mapping.json. Derivations (all exact):
 
 - identification.idDmc is the battery identifier; codes holds its GTIN when it is a GS1
   Digital Link; type.manufacturerPartId and type.nameAtManufacturer are both battery_model.
@@ -16,129 +17,95 @@ validation names it rather than the export inventing it. Derivations (all exact)
   with a known share, value = carbon_footprint × share / 100 (read back as the shortest decimal
   share giving that value); all "Climate Change Total" in kg CO2e / kWh, declared by
   carbon_footprint_study, at the battery's plant (Art. 7: one declaration per model and plant).
-- Rated resistances in Ω = mΩ / 1000; mass in kg, dimensions in mm; warranty in months.
-- Art. 10 values (capacity_fade, power_fade, round_trip_efficiency_fade,
-  internal_resistance_increase as the pack value) sit in Catena-X's dynamic records; their time
-  is the passport's last update, when the value was last stated. They are read back as static.
-- c_rate is the cycle-life test's appliedDischargeRate; the charge rate stays unknown.
+- Resistances in Ω = mΩ / 1000 (rated initial_internal_resistance_*, dynamic
+  internal_resistance_cell/pack); energy in kWh; mass in kg, dimensions in mm; warranty in months.
+- Dynamic records {value, time} are timed by their measurement. Art. 10 values (capacity_fade,
+  power_fade, round_trip_efficiency_fade, internal_resistance_increase as the pack value) sit
+  there too, timed by the passport's last update (when last stated); read back as static.
+- Cycle-life test: cycles, appliedDischargeRate = c_rate (the charge rate stays unknown),
+  temperature (°C), depthOfDischarge (%), which the schema also asks as
+  roundTripEfficiency.depthOfDischarge; rated.selfDischargingRate (%/month) is
+  initial_self_discharge_rate.
 - Recycled share of nickel, lithium, cobalt and lead = pre-consumer + post-consumer share;
-  critical = the metal is listed in critical_raw_materials.
+  critical = the metal is listed in critical_raw_materials (also for mercury and cadmium).
+- Mercury, cadmium and lead: concentration = {metal}_content in unit:partPerMillion (read back
+  from any exact concentration unit), in materials.hazardous and, for lead, materials.active.
 - Composition and other hazardous substances: one entry per item of cathode/anode/electrolyte
   materials and hazardous_substances, concentration = share_percent, or mass_kg / battery_mass
-  × 100 (w/w %), location = the item's, else the electrode it is listed under; the hazardous
-  ones carry substance_impacts as impactOfSubstances.
+  × 100 (w/w %), location = the item's, else the electrode it is listed under, critical = the
+  item's flag; the hazardous ones (mercury, cadmium and lead too) carry substance_impacts as
+  impactOfSubstances.
+- handling (Annex XIII 2(a)), when there are spare_part_sources: applicable; producer = the
+  suppliers' BPNL identifiers; sparePart = their components, each part number as both
+  manufacturerPartId and nameAtManufacturer. Read back from the sources entries (below).
 - Documents {header, contentType, content}: links have contentType "URL" (or their media type),
-  text attributes are inline as "text/plain"; the header is the item's title or the attribute's
-  label (which tells mixed lists apart). Manufacturer details are "Manufacturer Information"
-  sources.
+  text attributes are inline as "text/plain", numbers as "text/plain" value and unit, the
+  structured manufacturer_address and each spare_part_sources item as "application/json"; the
+  header is the item's title or the attribute's label (which tells mixed lists apart).
+  Manufacturer details are "Manufacturer Information" sources, spare-part suppliers "Repair and
+  Installation" sources. performance.dynamic.negativeEvents holds accidents (one document each),
+  deep-discharge and overcharge events and the times in extreme high/low temperatures, charging
+  or not; operatingEnvironment holds temperature_information.
 
 Not held (lost on export or import): battery_status (changes only through lifecycle calls),
 battery_category "stationary" (exported as "industrial"), manufacturing_facility (read back as
 the plant's BPNA), the substance lists (hazard classes lost, masses become shares), recycled
 shares split by pre/post consumer, critical_raw_materials, renewable_content,
-absolute_carbon_footprint, supply_chain_indices, component_part_numbers, spare_part_sources,
-self_discharge_rate's timestamp (imported at the newest record's time), event counters, time
-in extreme temperatures, accidents and temperature_information.
+absolute_carbon_footprint, supply_chain_indices, component_part_numbers, and the timestamps of
+self_discharge_rate and of the negativeEvents/operatingEnvironment attributes (documents have
+none: imported at the newest record's time).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from junkan.passport.attributes import BY_KEY
-from junkan.passport.formats.base import Format, Imported, Source, schema_errors
+from junkan.passport.formats.base import Format, Imported, Source, load_json, schema_errors
 
 NAME = "catenax-battery-pass-6.1.0"
 SCHEMA = f"{NAME}/BatteryPass-schema.json"
 SPEC_VERSION = "urn:io.catenax.battery.battery_pass:6.1.0"
 NIL_UUID = "urn:uuid:00000000-0000-0000-0000-000000000000"
-CF_UNIT = "kg CO2e / kWh"
-CF_TYPE = "Climate Change Total"
-TOTAL = "total"
-MANUFACTURER_INFO = "Manufacturer Information"
-INLINE = "text/plain"
+CF_UNIT, CF_TYPE, TOTAL = "kg CO2e / kWh", "Climate Change Total", "total"
+INLINE, JSON, PPM = "text/plain", "application/json", "unit:partPerMillion"
 GS1 = re.compile(r"/01/(?P<gtin>\d{14})/21/(?P<serial>.+)")
 MIME = re.compile(r"[\w.+-]+/[\w.+-]+")
+BPNL = re.compile(r"BPNL[a-zA-Z0-9]{12}")
 
 CATEGORIES = {"ev": "EV", "lmt": "LMT", "industrial": "industrial", "stationary": "industrial"}
 CATEGORIES_BACK = {"EV": "ev", "LMT": "lmt", "industrial": "industrial"}
-STAGES = {
-    "raw material acquisition and pre-processing": "carbon_footprint_raw_materials",
-    "main product production": "carbon_footprint_main_production",
-    "distribution": "carbon_footprint_distribution",
-    "end of life and recycling": "carbon_footprint_end_of_life",
-}
 METALS = ("nickel", "lithium", "cobalt", "lead")
+HEAVY = ("mercury", "cadmium", "lead")
 ELECTRODES = {part: f"{part}_materials" for part in ("cathode", "anode", "electrolyte")}
-MILLI = -3
-R, D = ("performance", "rated"), ("performance", "dynamic")
+D = ("performance", "dynamic")
+
+MAPPING = load_json(f"{NAME}/junkan-mapping.json")
+
+
+def _rows(name: str) -> tuple[tuple, ...]:
+    """A mapping table, its dotted Catena-X paths split (list values become tuples)."""
+    return tuple(
+        (tuple(path.split(".")), *(tuple(v) if isinstance(v, list) else v for v in rest))
+        for path, *rest in MAPPING[name]
+    )
+
 
 # (path, attribute, power of ten from Junkan's unit to Catena-X's)
-SCALARS: tuple[tuple[tuple[str, ...], str, int], ...] = (
-    (("identification", "chemistry"), "battery_chemistry", 0),
-    (("operation", "intoServiceDate"), "putting_into_service_date", 0),
-    ((*R, "voltage", "min"), "minimum_voltage", 0),
-    ((*R, "voltage", "nominal"), "nominal_voltage", 0),
-    ((*R, "voltage", "max"), "maximum_voltage", 0),
-    ((*R, "roundTripEfficiency", "initial"), "initial_round_trip_efficiency", 0),
-    ((*R, "roundTripEfficiency", "50PercentLife"), "round_trip_efficiency_at_50_percent", 0),
-    ((*R, "energy", "value"), "rated_energy", 0),
-    ((*R, "resistance", "cell"), "initial_internal_resistance_cell", MILLI),
-    ((*R, "resistance", "pack"), "initial_internal_resistance_pack", MILLI),
-    ((*R, "power", "value"), "maximum_permitted_power", 0),
-    ((*R, "power", "at20SoC"), "original_power_capability_20", 0),
-    ((*R, "power", "at80SoC"), "original_power_capability_80", 0),
-    ((*R, "capacity", "value"), "rated_capacity", 0),
-    ((*R, "capacity", "thresholdExhaustion"), "capacity_threshold_for_exhaustion", 0),
-    ((*R, "temperature", "lower"), "idle_temperature_lower", 0),
-    ((*R, "temperature", "upper"), "idle_temperature_upper", 0),
-    ((*R, "lifetime", "expectedYears"), "expected_lifetime_years", 0),
-    ((*R, "lifetime", "cycleLifeTesting", "cycles"), "expected_lifetime_cycles", 0),
-    ((*R, "lifetime", "cycleLifeTesting", "appliedDischargeRate"), "c_rate", 0),
-)
-# {value, time} records of dynamic attributes, timed by their measurement
-RECORDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    ((*D, "stateOfCharge"), "state_of_charge"),
-    ((*D, "fullCycles"), "full_cycles"),
-    ((*D, "power", "remaining"), "remaining_power_capability"),
-    ((*D, "capacity", "throughput"), "capacity_throughput"),
-    ((*D, "capacity", "capacity"), "remaining_capacity"),
-    ((*D, "roundTripEfficiency", "remaining"), "remaining_round_trip_efficiency"),
-    ((*D, "energy", "soce"), "state_of_certified_energy"),
-    ((*D, "energy", "throughput"), "energy_throughput"),
-)
-# {value, time} records of static Art. 10 values, timed by the passport's last update
-STATED: tuple[tuple[tuple[str, ...], str], ...] = (
-    ((*D, "capacity", "fade"), "capacity_fade"),
-    ((*D, "power", "fade"), "power_fade"),
-    ((*D, "roundTripEfficiency", "fade"), "round_trip_efficiency_fade"),
-    ((*D, "resistance", "increase", "pack"), "internal_resistance_increase"),
-)
-# fmt: off
-# document lists holding uri and text attributes, told apart by the header (the label)
-LABELLED: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("sustainability", "documents", "separateCollection"), ("separate_collection_symbol",
-        "separate_collection_information", "collection_points_information")),
-    (("sustainability", "documents", "wastePrevention"), ("waste_prevention_information",)),
-    (("conformity", "declarationOfConformity"), ("declaration_of_conformity",)),
-    (("conformity", "dueDiligencePolicy"), ("due_diligence_report",)),
-    (("safety", "safetyMeasures"), ("safety_measures",)),
-    (("safety", "meaningOfLabels"),
-        ("symbols_meaning", "cadmium_lead_symbols", "carbon_footprint_label")),
-    ((*R, "lifetime", "report"), ("cycle_life_reference_test",)),
-)
-# document lists holding one "documents" attribute each
-DOCUMENTS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("conformity", "resultOfTestReport"), "test_reports"),
-    (("conformity", "thirdPartyAssurance"), "third_party_assurances"),
-    (("safety", "dismantling"), "dismantling_information"),
-)
-SOURCES = ("manufacturer_name", "manufacturer_trade_name", "manufacturer_address",
-           "manufacturer_web", "manufacturer_email", "manufacturing_place")
-# fmt: on
+SCALARS: tuple[tuple[tuple[str, ...], str, int], ...] = _rows("scalars")
+RECORDS: tuple[tuple[tuple[str, ...], str, int], ...] = _rows("records")
+STATED: tuple[tuple[tuple[str, ...], str], ...] = _rows("stated")
+LABELLED: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = _rows("labelled")
+DOCUMENTS: tuple[tuple[tuple[str, ...], str], ...] = _rows("documents")
+CONDITION: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = _rows("condition")
+SOURCES: dict[str, tuple[str, ...]] = {c: tuple(ks) for c, ks in MAPPING["sources"].items()}
+STAGES: dict[str, str] = MAPPING["stages"]
+MM, KG, PER_PPM = MAPPING["mm"], MAPPING["kg"], MAPPING["ppm"]
+MONTHS = {"unit:month": 1, "unit:year": 12}
 
 # --- Export ------------------------------------------------------------------------------------
 
@@ -158,14 +125,23 @@ def _put(document: dict, path: tuple[str, ...], value: Any) -> None:
     document[path[-1]] = value
 
 
-def _entry(key: str, value: Any) -> dict[str, str]:
-    """One Catena-X document: a link for uri attributes, inline text for text attributes."""
-    kind = "URL" if BY_KEY[key].kind == "uri" else INLINE
-    return {"header": BY_KEY[key].label[:100], "contentType": kind, "content": value}
+def _entries(key: str, value: Any) -> list[dict[str, str]]:
+    """Catena-X documents for one attribute: one per item of a list, else one."""
+    attribute = BY_KEY[key]
+    items = value if attribute.kind in ("list", "suppliers") else [value]
+    header = attribute.label[:100]
+    if attribute.kind == "uri":
+        return [{"header": header, "contentType": "URL", "content": value}]
+    if attribute.kind in ("address", "suppliers"):
+        texts = [json.dumps(item, ensure_ascii=False, sort_keys=True) for item in items]
+        return [{"header": header, "contentType": JSON, "content": text} for text in texts]
+    if attribute.kind in ("number", "integer", "percent"):
+        items = [f"{item} {attribute.unit}" if attribute.unit else str(item) for item in items]
+    return [{"header": header, "contentType": INLINE, "content": item} for item in items]
 
 
 def _labelled(data: dict[str, Any], keys: tuple[str, ...]) -> list[dict] | None:
-    return [_entry(k, data[k]) for k in keys if k in data] or None
+    return [entry for k in keys if k in data for entry in _entries(k, data[k])] or None
 
 
 def _documents(data: dict[str, Any], key: str) -> list[dict] | None:
@@ -200,6 +176,7 @@ def _substance(item: dict[str, Any], location: str | None, mass: float | None) -
         "location": item.get("location", location),
         "concentration": share,
         "materialUnit": "unit:percent" if share is not None else None,
+        "critical": item.get("critical"),
     }
     if "cas" in item:
         found["materialIdentification"] = [{"type": "CAS", "id": item["cas"], "name": item["name"]}]
@@ -209,14 +186,22 @@ def _substance(item: dict[str, Any], location: str | None, mass: float | None) -
 def _materials(data: dict[str, Any]) -> dict[str, Any]:
     critical = {name.lower() for name in data.get("critical_raw_materials", [])}
     mass = data.get("battery_mass")
+    impacts = _labelled(data, ("substance_impacts",))
     active: dict[str, Any] = {}
+    hazardous: dict[str, Any] = {}
     for metal in METALS:
         shares = [data.get(f"recycled_{metal}_{stage}_consumer") for stage in ("pre", "post")]
         exact = None if None in shares else sum(Decimal(repr(share)) for share in shares)
-        found = {"recycled": None if exact is None else float(exact)}
+        active[metal] = {} if exact is None else {"recycled": float(exact)}
+    for metal in (*METALS, "mercury", "cadmium"):
+        found = hazardous.setdefault(metal, {}) if metal in HEAVY else active[metal]
         if "critical_raw_materials" in data:
             found["critical"] = metal in critical
-        active[metal] = {k: v for k, v in found.items() if v is not None}
+        if metal in HEAVY and f"{metal}_content" in data:
+            found |= {"concentration": data[f"{metal}_content"], "materialUnit": PPM}
+        if metal in HEAVY and impacts:
+            found["impactOfSubstances"] = impacts
+    active["lead"] = hazardous["lead"] = active["lead"] | hazardous["lead"]
     composition = []
     for electrode, key in ELECTRODES.items():
         for item in data.get(key, []):
@@ -224,14 +209,28 @@ def _materials(data: dict[str, Any]) -> dict[str, Any]:
             named = {"id": entry.pop("materialIdentification", None)}
             named["unit"] = entry.pop("materialUnit", None)
             composition.append(entry | {k: v for k, v in named.items() if v is not None})
-    impacts = _labelled(data, ("substance_impacts",))
-    hazardous: dict[str, Any] = {"lead": dict(active["lead"])}
     if data.get("hazardous_substances"):
         hazardous["other"] = [
             _substance(item, None, mass) | ({"impactOfSubstances": impacts} if impacts else {})
             for item in data["hazardous_substances"]
         ]
     return {"active": active, "hazardous": hazardous, "composition": composition or None}
+
+
+def _handling(data: dict[str, Any]) -> dict[str, Any] | None:
+    """Annex XIII 2(a) as Catena-X wants it: suppliers by BPNL, and the parts they supply."""
+    suppliers = data.get("spare_part_sources")
+    if not suppliers:
+        return None
+    ids = dict.fromkeys(
+        s["identifier"] for s in suppliers if BPNL.fullmatch(s.get("identifier", ""))
+    )
+    parts = dict.fromkeys(part for s in suppliers for part in s.get("components", []))
+    content = {
+        "producer": [{"id": bpnl} for bpnl in ids] or None,
+        "sparePart": [{"manufacturerPartId": p, "nameAtManufacturer": p} for p in parts] or None,
+    }
+    return {"applicable": True, "content": content}
 
 
 def _carbon_footprint(source: Source) -> list[dict] | None:
@@ -298,6 +297,7 @@ def export(source: Source) -> dict[str, Any]:
         "safety": {},
         "conformity": {},
         "performance": {"rated": {}, "dynamic": {}},
+        "handling": _handling(data),
     }
     if "warranty_period" in data:
         warranty = {"lifeValue": data["warranty_period"], "lifeUnit": "unit:month"}
@@ -312,19 +312,22 @@ def export(source: Source) -> dict[str, Any]:
         document["safety"]["usableExtinguishAgent"] = [{"media": data["extinguishing_agent"]}]
     for path, key, power in SCALARS:
         _put(document, path, _scaled(data.get(key), power))
-    for path, key in RECORDS:
+    for path, key, power in RECORDS:
         if key in data:
-            _put(document, path, {"value": data[key], "time": _iso(source.measured_at(key))})
+            value = _scaled(data[key], power)
+            _put(document, path, {"value": value, "time": _iso(source.measured_at(key))})
     for path, key in STATED:
         if key in data:
             _put(document, path, {"value": data[key], "time": _iso(source.updated_at)})
     _put(document, (*D, "selfDischargingRate"), data.get("self_discharge_rate"))
-    for path, keys in LABELLED:
+    for path, keys in LABELLED + CONDITION:
         _put(document, path, _labelled(data, keys))
     for path, key in DOCUMENTS:
         _put(document, path, _documents(data, key))
     sources = [
-        _entry(key, data[key]) | {"category": MANUFACTURER_INFO} for key in SOURCES if key in data
+        entry | {"category": category}
+        for category, keys in SOURCES.items()
+        for entry in _labelled(data, keys) or []
     ]
     for item in sources:
         item["type"] = item.pop("contentType")
@@ -349,53 +352,15 @@ _INDEX = re.compile(r"\.\d+(?=\.|$)")
 
 def _filled_by() -> dict[str, tuple[str, ...]]:
     """Catena-X path (list indices dropped) → the Junkan attributes that fill it."""
-    joined = ".".join
-    found: dict[str, tuple[str, ...]] = {joined(p): (k,) for p, k, _ in SCALARS}
-    found |= {joined(p): (k,) for p, k in (*RECORDS, *STATED, *DOCUMENTS)}
-    found |= {joined(p): keys for p, keys in LABELLED}
-    cf = "sustainability.carbonFootprint"
-    found |= {
-        "identification.category": ("battery_category",),
-        "identification.identification.type": ("battery_model",),
-        "identification.identification.type.manufacturerPartId": ("battery_model",),
-        "identification.identification.type.nameAtManufacturer": ("battery_model",),
-        "characteristics.warranty": ("warranty_period",),
-        "characteristics.physicalDimension.weight": ("battery_mass",),
-        "sustainability.status": ("battery_status",),
-        cf: ("carbon_footprint",),
-        f"{cf}.declaration": ("carbon_footprint_study",),
-        "materials.composition": tuple(ELECTRODES.values()),
-        "materials.hazardous.other.impactOfSubstances": ("substance_impacts",),
-        "safety.usableExtinguishAgent": ("extinguishing_agent",),
-        f"{D[0]}.{D[1]}.selfDischargingRate": ("self_discharge_rate",),
-    }
-    for metal in METALS:
-        for group in ("active", "hazardous"):
-            recycled = tuple(f"recycled_{metal}_{stage}_consumer" for stage in ("pre", "post"))
-            found[f"materials.{group}.{metal}.recycled"] = recycled
-            found[f"materials.{group}.{metal}.critical"] = ("critical_raw_materials",)
-    return found
+    found: dict[str, tuple[str, ...]] = {}
+    for path, key, *_ in (*SCALARS, *RECORDS, *STATED, *DOCUMENTS):
+        found[".".join(path)] = (*found.get(".".join(path), ()), key)
+    found |= {".".join(p): keys for p, keys in LABELLED + CONDITION}
+    return found | {path: tuple(keys) for path, keys in MAPPING["filled_by"].items()}
 
 
 FILLED_BY = _filled_by()
-BPNA_HINT = "required; fill data.manufacturing_facility with a site of yours that has a BPNA"
-BPNL_HINT = "required; the passport's operator needs a BPNL identifier"
-HINTS = {
-    "operation.manufacturer.facility": BPNA_HINT,
-    "sustainability.carbonFootprint.manufacturingPlant": BPNA_HINT,
-    "operation.manufacturer.manufacturer": BPNL_HINT,
-    "metadata.economicOperatorId": BPNL_HINT,
-    "identification.identification.codes": "required; derived only from a GS1 battery id",
-    "commercial.purpose": "required; derived only for batteries of category ev (automotive)",
-}
-# fmt: off
-for _group, _items in (("composition", "electrode materials"), ("hazardous.other", "substances")):
-    HINTS |= {f"materials.{_group}.{part}": "required; fill share_percent, or mass_kg and "
-              f"data.battery_mass, of the {_items}" for part in ("concentration", "unit",
-              "materialUnit")}
-    HINTS |= {f"materials.{_group}.{part}": f"required; fill the cas of the {_items}"
-              for part in ("id", "materialIdentification")}
-# fmt: on
+HINTS: dict[str, str] = MAPPING["hints"]
 
 
 def _hint(path: str) -> str:
@@ -451,20 +416,15 @@ def _time(text: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _in_unit(quantity: Any, factors: dict[str, str]) -> float | None:
-    if not isinstance(quantity, dict) or quantity.get("unit") not in factors:
+def _in_unit(value: Any, unit: Any, factors: dict[str, str]) -> float | None:
+    if unit not in factors or not isinstance(value, int | float):
         return None
-    return float(Decimal(repr(quantity["value"])) * Decimal(factors[quantity["unit"]]))
+    return float(Decimal(repr(value)) * Decimal(factors[unit]))
 
 
-# fmt: off
-MM = {"unit:millimetre": "1", "unit:centimetre": "10", "unit:metre": "1000",
-      "unit:kilometre": "1000000", "unit:inch": "25.4", "unit:foot": "304.8", "unit:yard": "914.4"}
-KG = {"unit:kilogram": "1", "unit:gram": "0.001", "unit:tonneMetricTon": "1000",
-      "unit:pound": "0.45359237", "unit:ounceAvoirdupois": "0.028349523125",
-      "unit:tonUsOrShortTonUkorus": "907.18474"}
-# fmt: on
-MONTHS = {"unit:month": 1, "unit:year": 12}
+def _quantity(quantity: Any, factors: dict[str, str]) -> float | None:
+    quantity = quantity if isinstance(quantity, dict) else {}
+    return _in_unit(quantity.get("value"), quantity.get("unit"), factors)
 
 
 def _read_documents(items: Any, key: str) -> list[dict[str, str]]:
@@ -476,9 +436,34 @@ def _read_documents(items: Any, key: str) -> list[dict[str, str]]:
     ]
 
 
+def _decoded(key: str, item: dict[str, Any]) -> Any:
+    """The value one document gives `key`, or None when it is not in the form export writes."""
+    attribute, content = BY_KEY[key], item["content"]
+    kind = item.get("contentType", item.get("type"))
+    try:
+        if attribute.kind in ("address", "suppliers"):
+            return json.loads(content) if kind == JSON else None
+        if attribute.kind in ("number", "integer", "percent"):
+            number = content.removesuffix(f" {attribute.unit}") if attribute.unit else content
+            return int(number) if attribute.kind == "integer" else float(number)
+    except ValueError:
+        return None
+    return content
+
+
 def _read_labelled(items: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     by_label = {BY_KEY[k].label[:100]: k for k in keys}
-    return {by_label[i["header"]]: i["content"] for i in items or [] if i["header"] in by_label}
+    found: dict[str, Any] = {}
+    for item in items or []:
+        key = by_label.get(item["header"])
+        value = None if key is None else _decoded(key, item)
+        if value is None:
+            continue
+        if BY_KEY[key].kind in ("list", "suppliers"):
+            found.setdefault(key, []).append(value)
+        else:
+            found[key] = value
+    return found
 
 
 def _read_substance(entry: dict[str, Any], ids: Any) -> dict[str, Any]:
@@ -486,6 +471,8 @@ def _read_substance(entry: dict[str, Any], ids: Any) -> dict[str, Any]:
     item = {"name": (ids or [{}])[0].get("name")} | ({"cas": cas[0]["id"]} if cas else {})
     if entry.get("materialUnit", entry.get("unit")) == "unit:percent":
         item["share_percent"] = entry["concentration"]
+    if isinstance(entry.get("critical"), bool):
+        item["critical"] = entry["critical"]
     return {k: v for k, v in item.items() if v is not None}
 
 
@@ -494,7 +481,14 @@ def _read_materials(document: dict[str, Any], data: dict[str, Any]) -> None:
         key = ELECTRODES.get(entry.get("location"))
         if key and entry.get("id"):
             data.setdefault(key, []).append(_read_substance(entry, entry["id"]))
-    for entry in _get(document, ("materials", "hazardous", "other")) or []:
+    hazardous = _get(document, ("materials", "hazardous")) or {}
+    for metal in HEAVY:
+        found = hazardous.get(metal) or {}
+        ppm = _in_unit(found.get("concentration"), found.get("materialUnit"), PER_PPM)
+        if ppm is not None:
+            data[f"{metal}_content"] = ppm
+        data.update(_read_labelled(found.get("impactOfSubstances"), ("substance_impacts",)))
+    for entry in hazardous.get("other") or []:
         ids = entry.get("materialIdentification")
         if not ids:
             continue
@@ -536,8 +530,8 @@ def read(document: dict[str, Any]) -> Imported:
         "battery_model": model,
         "manufacturing_facility": facilities[0]["facility"] if facilities else None,
         "manufacturing_date": (manufacturer.get("manufacturingDate") or "")[:7] or None,
-        "battery_mass": _in_unit(dimensions.get("weight"), KG),
-        **{f"battery_{s}": _in_unit(dimensions.get(s), MM) for s in ("length", "width", "height")},
+        "battery_mass": _quantity(dimensions.get("weight"), KG),
+        **{f"battery_{s}": _quantity(dimensions.get(s), MM) for s in ("length", "width", "height")},
     }
     agents = _get(document, ("safety", "usableExtinguishAgent")) or [{}]
     simple["extinguishing_agent"] = agents[0].get("media")
@@ -553,21 +547,24 @@ def read(document: dict[str, Any]) -> Imported:
         record = _get(document, path)
         if record is not None:
             data[key] = record["value"]
-    for path, key in RECORDS:
+    for path, key, power in RECORDS:
         record, moment = _get(document, path), _time((_get(document, path) or {}).get("time"))
         if record is not None and moment is not None:
-            dynamic.setdefault(moment, {})[key] = record["value"]
-    rate = _get(document, (*D, "selfDischargingRate"))
-    if rate is not None and dynamic:
-        dynamic[max(dynamic)]["self_discharge_rate"] = rate
+            dynamic.setdefault(moment, {})[key] = _scaled(record["value"], -power)
+    undated = {"self_discharge_rate": _get(document, (*D, "selfDischargingRate"))}
+    for path, keys in CONDITION:
+        undated |= _read_labelled(_get(document, path), keys)
+    undated = {k: v for k, v in undated.items() if v is not None}
+    if undated and dynamic:
+        dynamic[max(dynamic)] |= undated
     for path, keys in LABELLED:
         data.update(_read_labelled(_get(document, path), keys))
     for path, key in DOCUMENTS:
         if _get(document, path):
             data[key] = _read_documents(_get(document, path), key)
-    for item in document.get("sources") or []:
-        if item.get("category") == MANUFACTURER_INFO:
-            data.update(_read_labelled([item], SOURCES))
+    for category, keys in SOURCES.items():
+        items = [i for i in document.get("sources") or [] if i.get("category") == category]
+        data.update(_read_labelled(items, keys))
     _read_carbon_footprint(document, data)
     _read_materials(document, data)
     return Imported(battery_id=document["identification"]["idDmc"], data=data, dynamic=dynamic)
@@ -583,14 +580,14 @@ def predecessor_of(document: dict[str, Any]) -> str | None:
 CARRIED_OUTSIDE_TABLES = {
     "battery_model", "manufacturing_date", "battery_mass", "battery_length", "battery_width",
     "battery_height", "warranty_period", "extinguishing_agent", "carbon_footprint",
-    "carbon_footprint_class", "carbon_footprint_study",
+    "carbon_footprint_class", "carbon_footprint_study", "substance_impacts", "mercury_content",
+    "cadmium_content", "lead_content",
 }
 # fmt: on
 CARRIES = frozenset(
-    {key for _, key, _ in SCALARS}
-    | {key for _, key in (*RECORDS, *STATED, *DOCUMENTS)}
+    {key for _, key, *_ in (*SCALARS, *RECORDS, *STATED, *DOCUMENTS)}
     | {key for _, keys in LABELLED for key in keys}
-    | set(SOURCES)
+    | {key for keys in SOURCES.values() for key in keys}
     | set(STAGES.values())
     | CARRIED_OUTSIDE_TABLES
 )

@@ -10,27 +10,25 @@ Derivations (nothing else is filled without a Junkan value):
 - ManufacturerIdentifier: the operator's BPNL (else first identifier) when the operator's name is
   data.manufacturer_name; OperatorIdentifier: that identifier.
 - DateOfManufacture: Junkan's month as xs:gYearMonth "YYYY-MM" (no day is invented).
-- Junkan texts and document versions carry language "und" (BCP 47: undetermined).
+- Junkan texts (address parts too) and document versions carry language "und" (BCP 47).
 - Carbon footprint: the total per 1 kWh, phases A1, A3, A4, C3 and method "Regulation (EU)
   2023/1542, Art. 7" (which define carbon_footprint), plus one entry per life-cycle share.
 - Documents: identifier = URL, domain = URL host (or URN namespace), VDI 2770 class 02-04 (test
   reports, assurances) or 03-01 (dismantling); marking media type from the URL's extension.
-- Part numbers "NUMBER (NAME)" are split and listed under every spare-part source.
+- RatioNominalBatteryPowerAndBatteryEnergy (DIN DKE SPEC 99100 6.7.3.6: nominal power in W over
+  energy in Wh) = maximum_permitted_power / (rated_energy x 1000), one rounding of the quotient.
+- A spare-part source lists its own components, named from component_part_numbers "NUMBER
+  (NAME)"; its address fills Street, PostalCode, NationalCode (the template has no city).
+- A ProductCondition entity's LastUpdate is the latest measurement time of its values.
 - Circularity document slots take a Junkan text only when it is a URL. Read back,
   manufacturing_place (mandatory in Junkan) is the UniqueFacilityIdentifier (DIN 6.1.3.1).
-- Units: resistance mΩ -> Ω, warranty months -> "P<n>M"; decimal arithmetic keeps them exact.
+- Units: resistance mΩ -> Ω, hours in extreme temperatures -> minutes, warranty months ->
+  "P<n>M" (exact decimal arithmetic); the rest is in the templates' units already.
 - A template is built only if the caller may see every access group its required fields come
   from (else it could never be complete) and it has data.
 
-Not held: manufacturer_trade_name, manufacturing_place, battery_length/width/height,
-cadmium_lead_symbols, critical_raw_materials, substance_impacts, absolute_carbon_footprint,
-due_diligence_report, supply_chain_indices, remaining_capacity (template: kWh),
-remaining_power_capability (template: %), time_*_in_extreme_temperatures and
-temperature_information (template: high/low), deep_discharge_events, overcharge_events, texts
-where a document URL is wanted; material items keep name, CAS and mass, hazardous substances
-lose mass_kg; accidents and battery_status are exported only. Required but with no Junkan
-source, so validation names them: AddressInformation's parts, IsCriticalRawMaterial,
-RatioNominalBatteryPowerAndBatteryEnergy, TemperatureInformation.
+Everything else survives export and import unchanged (CARRIES); the mapping's "not_held" names
+each attribute that does not, and why. Hazardous substances lose mass_kg and critical.
 """
 
 from __future__ import annotations
@@ -40,12 +38,15 @@ import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from basyx.aas import model
 from basyx.aas.adapter.json import object_store_to_json
 from basyx.aas.model import datatypes as xsd
+from jsonschema import validators
 
 from junkan.passport.attributes import BY_KEY
 from junkan.passport.formats.base import Format, Imported, Source, load_json, validator
@@ -96,45 +97,29 @@ CONVERSIONS = {  # name: (Junkan -> template, template -> Junkan)
     "date": (lambda v: _typed(v, xsd.Date), str),
     "months": (lambda v: f"P{v}M", _months),
     "milli": (lambda v: _exact(v, 1000, divide=True), lambda v: _exact(v, 1000)),
+    "minutes": (lambda v: _exact(v, 60), lambda v: _exact(v, 60, divide=True)),
 }
 # Junkan's own mapping tables (one-to-one values, what fills each required field), as data.
 MAPPING = load_json(f"{NAME}/junkan-mapping.json")
-
-
-def _table(lines: list[str]) -> list[tuple[str, tuple[str, ...], str, str]]:
-    """(template, path, attribute, conversion) rows of the mapping's table lines."""
-    rows, template, base = [], "", ()
-    for line in lines:
-        items = line.split()
-        if not line.startswith(" "):
-            template, *base = items.pop(0).split(".")
-        for item in items:
-            path, key = item.split("=")
-            key, _, conversion = key.partition(":")
-            rows.append((template, (*base, *path.split(".")), key, conversion))
-    return rows
-
-
-SIMPLE = _table(MAPPING["table"])
+SIMPLE = [  # (template, path, attribute, conversion)
+    (template, tuple(path.split(".")), *spec.partition(":")[::2])
+    for template, fields in MAPPING["table"].items()
+    for path, spec in fields.items()
+]
 DOCUMENT_SLOTS = {tuple(k.split(".")): v for k, v in MAPPING["document_slots"].items()}
-CONDITION = [tuple(row) for row in MAPPING["condition"]]  # entity, value, attribute
+CONDITION: dict[str, dict[str, str]] = MAPPING["condition"]  # entity: {attribute: field}
 PHASES, MARKINGS, IMAGE_TYPES = MAPPING["phases"], MAPPING["markings"], MAPPING["image_types"]
 MATERIAL_PARTS, DOCUMENT_CLASSES = MAPPING["material_parts"], MAPPING["document_classes"]
-MATERIAL, SUBSTANCE, SUPPLIER = (MAPPING["items"][k] for k in ("material", "substance", "supplier"))
-CERTIFICATES = "02-04"
-CF_METHOD = "Regulation (EU) 2023/1542, Art. 7"
-CF_FIELDS = {"carbon_footprint_class": "PerformanceClass",
-             "carbon_footprint_study": "WebLinkToPublicCarbonFootprintStudy:one"}  # fmt: skip
+ITEMS = MAPPING["items"]  # material, substance, supplier, address, supplier_address
+POWER = ("TechnicalPropertyAreas", "PowerCapability")
+CERTIFICATES, CF_METHOD, CF_FIELDS = "02-04", *MAPPING["carbon_footprint"].values()
 METALS = ("cobalt", "lithium", "nickel", "lead")
-RECYCLED = tuple(f"recycled_{m}_{s}" for m in METALS for s in ("pre_consumer", "post_consumer"))
+SHARES = {  # a metal's recycled-content attributes and their fields in a RecycledContent entity
+    metal: {f"recycled_{metal}_{stage}": stage.title().replace("_", "") + "Share"
+            for stage in ("pre_consumer", "post_consumer")} for metal in METALS
+}  # fmt: skip
 PART = re.compile(r"(?P<number>.+?) \((?P<name>[^()]+)\)")
 URL = re.compile(r"(https?://\S+|urn:[a-z0-9][a-z0-9-]{0,31}:\S+)", re.IGNORECASE)
-
-
-def _shares(metal: str) -> dict[str, str]:
-    """A metal's recycled-content attributes and their fields in a RecycledContent entity."""
-    stages = {"pre_consumer": "PreConsumerShare", "post_consumer": "PostConsumerShare"}
-    return {f"recycled_{metal}_{stage}": field for stage, field in stages.items()}
 
 
 def _entry(item: dict, fields: dict[str, str]) -> dict:
@@ -189,9 +174,6 @@ def _operator_identifier(source: Source, as_manufacturer: bool = False) -> str |
     return source.operator_identifier("bpnl") or (ids[0]["value"] if ids else None)
 
 
-# --- Export ----------------------------------------------------------------------------------
-
-
 def _nameplate(source: Source, tree: dict) -> None:
     data = source.data
     tree["URIOfTheProduct"] = source.resolver_url
@@ -199,6 +181,8 @@ def _nameplate(source: Source, tree: dict) -> None:
     _set(tree, ("LifeCycleStage",), data.get("battery_status"))
     _set(tree, ("ManufacturerIdentifier",), _operator_identifier(source, as_manufacturer=True))
     _set(tree, ("OperatorIdentifier",), _operator_identifier(source))
+    if isinstance(address := data.get("manufacturer_address"), dict):
+        tree.setdefault("AddressInformation", {}).update(_entry(address, ITEMS["address"]))
     for key, name in MARKINGS.items():
         if url := data.get(key):
             path = urlsplit(url).path.lower()
@@ -242,14 +226,15 @@ def _carbon_footprint(source: Source, tree: dict) -> None:
 
 
 def _technical_data(source: Source, tree: dict) -> None:
-    manufacturer = _operator_identifier(source, as_manufacturer=True)
-    _set(tree, ("GeneralInformation", "ManufacturerIdentifier"), manufacturer)
-    power = [
-        {"atSoC": float(soc), "powerCapabilityAt": source.data[key]}
-        for soc, key in ((80, "original_power_capability_80"), (20, "original_power_capability_20"))
-        if key in source.data
-    ]
-    _set(tree, ("TechnicalPropertyAreas", "PowerCapability", "OriginalPowerCapability"), power)
+    data = source.data
+    _set(tree, ("GeneralInformation", "ManufacturerIdentifier"), _operator_identifier(source, True))
+    power = [{"atSoC": float(soc), "powerCapabilityAt": data[f"original_power_capability_{soc}"]}
+             for soc in (80, 20) if f"original_power_capability_{soc}" in data]  # fmt: skip
+    _set(tree, (*POWER, "OriginalPowerCapability"), power)
+    watts, energy = data.get("maximum_permitted_power"), data.get("rated_energy")
+    if watts is not None and energy:  # W per Wh (DIN 6.7.3.6): exact quotient, rounded once
+        ratio = float(Fraction(repr(watts)) / (Fraction(repr(energy)) * 1000))
+        _set(tree, (*POWER, "RatioNominalBatteryPowerAndBatteryEnergy"), ratio)
 
 
 def _material_composition(source: Source, tree: dict) -> None:
@@ -257,43 +242,50 @@ def _material_composition(source: Source, tree: dict) -> None:
     if chemistry := data.get("battery_chemistry"):
         tree["BatteryChemistry"] = {"ShortName": chemistry, "ClearName": chemistry}
     tree["BatteryMaterials"] = [
-        {"BatteryMaterialLocation": {"ComponentName": part}} | _entry(item, MATERIAL)
+        {"BatteryMaterialLocation": {"ComponentName": part}} | _entry(item, ITEMS["material"])
         for key, part in MATERIAL_PARTS.items()
         for item in data.get(key, [])
     ]
     substances = data.get("hazardous_substances", [])
-    tree["HazardousSubstances"] = [_entry(item, SUBSTANCE) for item in substances]
+    tree["HazardousSubstances"] = [_entry(item, ITEMS["substance"]) for item in substances]
 
 
 def _product_condition(source: Source, tree: dict) -> None:
-    for entity, value_name, key in CONDITION:
-        if key in source.data:
-            tree[entity] = {value_name: source.data[key]}
-            measured_at = source.measured_at(key)
-            _set(tree, (entity, "LastUpdate"), measured_at and measured_at.isoformat())
+    """Each entity's LastUpdate is the latest measurement time of its values."""
+    for entity, fields in CONDITION.items():
+        if values := _entry(source.data, fields):
+            times = [t for key in fields if key in source.data and (t := source.measured_at(key))]
+            tree[entity] = values | ({"LastUpdate": max(times).isoformat()} if times else {})
     accidents = source.data.get("accidents")
     if accidents is not None and all(isinstance(a, str) for a in accidents):
         tree["InformationOnAccidents"] = list(accidents)
 
 
+def _part(text: str, names: dict[str, str]) -> dict[str, str]:
+    """A component: "NUMBER (NAME)", or a number that component_part_numbers names."""
+    found = PART.fullmatch(text)
+    number, name = found.groups() if found else (text, names.get(text))
+    return {"PartNumber": number} | ({"PartName": name} if name else {})
+
+
 def _circularity(source: Source, tree: dict) -> None:
+    """Each source lists its own components, named from component_part_numbers."""
     data = source.data
-    if "dismantling_information" in data:
-        urls = [d["url"] for d in data["dismantling_information"]]
-        tree["DismantlingAndRemovalInformation"] = urls
-    components = []
-    for number in data.get("component_part_numbers", []):
-        found = PART.fullmatch(number) if isinstance(number, str) else None
-        part = {"PartNumber": found["number"] if found else str(number)}
-        components.append(part | ({"PartName": found["name"]} if found else {}))
-    tree["SparePartSources"] = [
-        {"Components": components} | _entry({"supplier": i} if isinstance(i, str) else i, SUPPLIER)
-        for i in data.get("spare_part_sources", [])
-    ]
+    documents = data.get("dismantling_information")
+    _set(tree, ("DismantlingAndRemovalInformation",), documents and [d["url"] for d in documents])
+    parts = data.get("component_part_numbers", [])
+    names = dict(found.groups() for text in parts if (found := PART.fullmatch(str(text))))
+    tree["SparePartSources"] = sources = []
+    for supplier in data.get("spare_part_sources", []):
+        sources.append(entry := _entry(supplier, ITEMS["supplier"]))
+        if isinstance(supplier.get("address"), dict):
+            entry["AddressOfSupplier"] = _entry(supplier["address"], ITEMS["supplier_address"])
+        parts = [_part(str(text), names) for text in supplier.get("components", [])]
+        _set(entry, ("Components",), parts or None)
     tree["RecycledContentInformation"] = [
-        {"RecycledMaterial": metal.capitalize()} | _entry(data, _shares(metal))
+        {"RecycledMaterial": metal.capitalize()} | _entry(data, SHARES[metal])
         for metal in METALS
-        if set(_shares(metal)) & set(data)
+        if set(SHARES[metal]) & set(data)
     ]
     for path, key in DOCUMENT_SLOTS.items():
         value = data.get(key)
@@ -304,9 +296,8 @@ BUILDERS = dict(zip(TEMPLATES, (_nameplate, _handover, _carbon_footprint, _techn
                                  _product_condition, _material_composition, _circularity),
                      strict=True))  # fmt: skip
 NEEDS = MAPPING["needs"]
-SOURCES = {template: set(keys) for template, keys in MAPPING["sources"].items()}
-for _template, _path, _key, _conversion in SIMPLE:
-    SOURCES[_template].add(_key)
+SOURCES = {template: set(keys) | {row[2] for row in SIMPLE if row[0] == template}
+           for template, keys in MAPPING["sources"].items()}  # fmt: skip
 
 
 def _value_trees(source: Source) -> dict[str, dict]:
@@ -318,10 +309,9 @@ def _value_trees(source: Source) -> dict[str, dict]:
         if not needed <= access or not SOURCES[template] & set(source.data):
             continue
         tree: dict[str, Any] = {}
-        for owner, path, key, conversion in SIMPLE:
-            if owner == template:
-                value = source.data.get(key)
-                _set(tree, path, None if value is None else CONVERSIONS[conversion][0](value))
+        for _, path, key, conversion in (row for row in SIMPLE if row[0] == template):
+            value = source.data.get(key)
+            _set(tree, path, None if value is None else CONVERSIONS[conversion][0](value))
         build(source, tree)
         trees[template] = tree
     return trees
@@ -343,12 +333,10 @@ def _element(name: str | None, value: Any) -> model.SubmodelElement:
 
 def _submodel(passport_id: str, template: str, tree: dict) -> model.Submodel:
     key = model.Key(model.KeyTypes.GLOBAL_REFERENCE, URNS[template])
-    return model.Submodel(
-        f"urn:uuid:{uuid.uuid5(uuid.UUID(passport_id), template)}",
-        [_element(name, value) for name, value in tree.items()],
-        id_short=template,
-        semantic_id=model.ExternalReference((key,)),
-    )
+    elements = [_element(name, value) for name, value in tree.items()]
+    identifier = f"urn:uuid:{uuid.uuid5(uuid.UUID(passport_id), template)}"
+    return model.Submodel(identifier, elements, id_short=template,
+                          semantic_id=model.ExternalReference((key,)))  # fmt: skip
 
 
 def export(source: Source) -> dict[str, Any]:
@@ -358,32 +346,24 @@ def export(source: Source) -> dict[str, Any]:
                 "manufacturerPartId": source.data.get("battery_model")}  # fmt: skip
     ids = [model.SpecificAssetId(name, value) for name, value in specific.items() if value]
     asset = model.AssetInformation(model.AssetKind.INSTANCE, source.resolver_url, ids)
-    shell = model.AssetAdministrationShell(
-        asset,
-        f"urn:uuid:{passport['id']}",
-        id_short="BatteryPassport",
-        administration=model.AdministrativeInformation(version=str(passport.get("version", 1))),
-        submodel={model.ModelReference.from_referable(s) for s in submodels},
-    )
+    version = model.AdministrativeInformation(version=str(passport.get("version", 1)))
+    shell = model.AssetAdministrationShell(asset, f"urn:uuid:{passport['id']}",
+                                           id_short="BatteryPassport", administration=version,
+                                           submodel={model.ModelReference.from_referable(s)
+                                                     for s in submodels})  # fmt: skip
     document = json.loads(object_store_to_json(model.DictIdentifiableStore([shell, *submodels])))
     document["submodels"].sort(key=lambda s: list(BUILDERS).index(s["idShort"]))
     return document
 
 
-# --- Reading ---------------------------------------------------------------------------------
-
-INTEGER_TYPES = {"xs:integer", "xs:int", "xs:long", "xs:short", "xs:unsignedInt",
-                 "xs:unsignedLong", "xs:nonNegativeInteger", "xs:positiveInteger"}  # fmt: skip
+INTEGERS = "integer int long short unsignedInt unsignedLong nonNegativeInteger positiveInteger"
+PARSERS = {"xs:boolean": "true".__eq__} | {f"xs:{kind}": int for kind in INTEGERS.split()}
+PARSERS |= {f"xs:{kind}": float for kind in ("double", "float", "decimal")}
 
 
 def _parse(value: str | None, value_type: str | None) -> Any:
     try:
-        if value is not None and value_type == "xs:boolean":
-            return value == "true"
-        if value is not None and value_type in INTEGER_TYPES:
-            return int(value)
-        numeric = value is not None and value_type in ("xs:double", "xs:float", "xs:decimal")
-        return float(value) if numeric else value
+        return PARSERS[value_type](value) if value is not None and value_type in PARSERS else value
     except ValueError:
         return value
 
@@ -447,6 +427,8 @@ def read(document: dict[str, Any]) -> Imported:
     if "manufacturing_facility" in data:  # DIN DKE SPEC 99100 6.1.3.1 names the place so
         data["manufacturing_place"] = data["manufacturing_facility"]
     nameplate, circularity = trees.get("Nameplate", {}), trees.get("Circularity", {})
+    if address := _item(nameplate.get("AddressInformation") or {}, ITEMS["address"]):
+        data["manufacturer_address"] = address
     for marking in nameplate.get("Markings") or []:
         for key, name in MARKINGS.items():
             if marking.get("MarkingName") == name:
@@ -463,18 +445,25 @@ def read(document: dict[str, Any]) -> Imported:
         k: [documents.get(u, {"url": u}) for u in urls] for k, urls in referenced.items() if urls
     }
     _read_carbon_footprint(trees.get("CarbonFootprint", {}), data)
-    _read_materials(trees.get("MaterialComposition", {}), data)
+    materials = trees.get("MaterialComposition", {})
+    keys = {part.lower(): key for key, part in MATERIAL_PARTS.items()}
+    _copy(materials.get("BatteryChemistry") or {}, "ShortName", data, "battery_chemistry")
+    for material in materials.get("BatteryMaterials") or []:
+        part = str(_get(material, ("BatteryMaterialLocation", "ComponentName"))).lower()
+        if part in keys:
+            data.setdefault(keys[part], []).append(_item(material, ITEMS["material"]))
+    for substance in materials.get("HazardousSubstances") or []:
+        data.setdefault("hazardous_substances", []).append(_item(substance, ITEMS["substance"]))
     _read_circularity(circularity, data)
-    path = ("TechnicalPropertyAreas", "PowerCapability", "OriginalPowerCapability")
-    for item in _get(trees.get("TechnicalData", {}), path) or []:
+    for item in _get(trees.get("TechnicalData", {}), (*POWER, "OriginalPowerCapability")) or []:
         if item.get("atSoC") in (80, 20) and "powerCapabilityAt" in item:
             data[f"original_power_capability_{int(item['atSoC'])}"] = item["powerCapabilityAt"]
     dynamic: dict[datetime, dict[str, Any]] = {}
-    for entity, value_name, key in CONDITION:
-        entry = trees.get("ProductCondition", {}).get(entity) or {}
-        if value_name in entry and entry.get("LastUpdate"):
-            at = datetime.fromisoformat(entry["LastUpdate"])
-            dynamic.setdefault(at, {})[key] = entry[value_name]
+    condition = trees.get("ProductCondition", {})
+    for entity, fields in CONDITION.items():
+        entry = condition.get(entity) or {}
+        if (values := _item(entry, fields)) and entry.get("LastUpdate"):
+            dynamic.setdefault(datetime.fromisoformat(entry["LastUpdate"]), {}).update(values)
     return Imported(ids.get("uniqueBatteryIdentifier", ""), data, dynamic)
 
 
@@ -492,52 +481,39 @@ def _read_carbon_footprint(tree: dict, data: dict) -> None:
             data[keys[phases[0]]] = float(share)
 
 
-def _read_materials(tree: dict, data: dict) -> None:
-    if _get(tree, ("BatteryChemistry", "ShortName")):
-        data["battery_chemistry"] = tree["BatteryChemistry"]["ShortName"]
-    keys = {part.lower(): key for key, part in MATERIAL_PARTS.items()}
-    for material in tree.get("BatteryMaterials") or []:
-        part = str(_get(material, ("BatteryMaterialLocation", "ComponentName"))).lower()
-        if part in keys:
-            data.setdefault(keys[part], []).append(_item(material, MATERIAL))
-    for substance in tree.get("HazardousSubstances") or []:
-        data.setdefault("hazardous_substances", []).append(_item(substance, SUBSTANCE))
-
-
 def _copy(source: dict, name: str, target: dict, key: str) -> None:
     if source.get(name) is not None:
         target[key] = source[name]
 
 
 def _read_circularity(tree: dict, data: dict) -> None:
+    """A source's postal address is not read back: the template has no city, which Junkan needs."""
     suppliers, components = [], []
     for supplier in tree.get("SparePartSources") or []:
-        item = _item(supplier, SUPPLIER)
-        suppliers.append(item["supplier"] if list(item) == ["supplier"] else item)
-        for part in supplier.get("Components") or []:
+        item, parts = _item(supplier, ITEMS["supplier"]), supplier.get("Components") or []
+        numbers = [str(part["PartNumber"]) for part in parts]
+        suppliers.append(item | ({"components": numbers} if numbers else {}))
+        for part in parts:
             name = part.get("PartName")
-            text = f"{part['PartNumber']} ({name})" if name else part["PartNumber"]
+            text = f"{part['PartNumber']} ({name})" if name else str(part["PartNumber"])
             components += [text] if text not in components else []
-    if suppliers:
-        data["spare_part_sources"] = suppliers
-    if components:
-        data["component_part_numbers"] = components
+    found = {"spare_part_sources": suppliers, "component_part_numbers": components}
+    data |= {key: values for key, values in found.items() if values}
     for share in tree.get("RecycledContentInformation") or []:
         if (metal := str(share.get("RecycledMaterial", "")).lower()) in METALS:
-            data |= _item(share, _shares(metal))
+            data |= _item(share, SHARES[metal])
     for path, key in DOCUMENT_SLOTS.items():
         if _get(tree, path):
             data[key] = _get(tree, path)[0]
 
 
-# --- Checking --------------------------------------------------------------------------------
-
 FILLED_BY: dict[str, dict[str, str]] = MAPPING["filled_by"]
 HINTS: dict[str, str] = MAPPING["hints"]
 for _template, _path, _key, _conversion in SIMPLE:
     FILLED_BY[_template].setdefault(_path[-1], _key)
-for _entity, _value, _key in CONDITION:
-    FILLED_BY["ProductCondition"] |= {_entity: _key, _value: _key}
+FILLED_BY["ProductCondition"] |= {name: key for entity, fields in CONDITION.items()
+                                  for key, spec in fields.items()
+                                  for name in (entity, spec.partition(":")[0])}  # fmt: skip
 
 
 def _named(scope: str, error, prefix: str) -> dict[str, str]:
@@ -553,22 +529,45 @@ def _named(scope: str, error, prefix: str) -> dict[str, str]:
 
 
 def _leaves(error) -> list:
-    """The errors under a oneOf: those of the branch whose modelType matched, else the deepest."""
+    """The errors under a oneOf no element kind matched: those of the branch that got deepest."""
     if not error.context:
         return [error]
     branches: dict[Any, list] = {}
     for sub in error.context:
         branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    deepest = max(branches.values(), key=lambda errors: max(len(e.absolute_path) for e in errors))
+    return [leaf for sub in deepest for leaf in _leaves(sub)]
 
-    def fit(errors):  # the branch of the right modelType, then the one that got deepest
-        right = all(e.validator != "const" or list(e.path)[-1:] != ["modelType"] for e in errors)
-        return (right, max(len(e.absolute_path) for e in errors))
 
-    return [leaf for sub in max(branches.values(), key=fit) for leaf in _leaves(sub)]
+@cache
+def _aas_validator():
+    """The AAS schema's validator; its oneOf over element kinds goes straight to the branch of the
+    element's modelType. Each branch requires its own modelType (a const), so oneOf holds exactly
+    when that branch does: as strict as trying all, without validating nested elements per kind."""
+    schema, base = load_json(AAS_SCHEMA), type(validator(AAS_SCHEMA))
+    kinds = {f"#/definitions/{name}": part["properties"]["modelType"]["const"]
+             for name, definition in schema["definitions"].items()
+             for part in definition.get("allOf", [])
+             if "const" in part.get("properties", {}).get("modelType", {})}  # fmt: skip
+    choices = {}
+    for branches in (d["oneOf"] for d in schema["definitions"].values() if "oneOf" in d):
+        refs = tuple(branch.get("$ref") for branch in branches)
+        if len({kinds.get(ref) for ref in refs} - {None}) == len(refs):  # distinct, all known
+            choices[refs] = {kinds[ref]: index for index, ref in enumerate(refs)}
+
+    def one_of(checker, branches, instance, schema):
+        kind = instance.get("modelType") if isinstance(instance, dict) else None
+        kinds = choices.get(tuple(b.get("$ref") for b in branches), {})
+        if (index := kinds.get(kind) if isinstance(kind, str) else None) is None:
+            yield from base.VALIDATORS["oneOf"](checker, branches, instance, schema)
+        else:
+            yield from checker.descend(instance, branches[index], schema_path=index)
+
+    return validators.extend(base, {"oneOf": one_of})(schema)
 
 
 def validate(document: dict[str, Any]) -> list[dict[str, str]]:
-    found = validator(AAS_SCHEMA).iter_errors(document)
+    found = _aas_validator().iter_errors(document)
     errors = [_named("aas", leaf, "") for error in found for leaf in _leaves(error)]
     submodels = document.get("submodels") if isinstance(document, dict) else None
     for submodel in submodels if isinstance(submodels, list) else []:
@@ -588,11 +587,12 @@ def validate(document: dict[str, Any]) -> list[dict[str, str]]:
 
 
 CARRIES = frozenset(
-    {key for _, _, key, _ in SIMPLE} | {key for _, _, key in CONDITION} | set(RECYCLED)
-    | {*PHASES, *MATERIAL_PARTS, *DOCUMENT_CLASSES, *MARKINGS, "symbols_meaning", "battery_model"}
+    {key for _, _, key, _ in SIMPLE} | {*PHASES, *MATERIAL_PARTS, *DOCUMENT_CLASSES, *MARKINGS}
+    | {key for fields in (*CONDITION.values(), *SHARES.values()) for key in fields}
+    | {"symbols_meaning", "battery_model"}
     | {"carbon_footprint", "carbon_footprint_class", "carbon_footprint_study", "battery_chemistry"}
     | {"original_power_capability_80", "original_power_capability_20", "hazardous_substances"}
-    | {"spare_part_sources", "component_part_numbers"}
+    | {"component_part_numbers", "manufacturer_address"}
 )  # fmt: skip
 LICENCE = "IDTA 02035 SAMM schemas and the AAS v3.0 JSON schema: IDTA, CC BY 4.0"
 FORMAT = Format(NAME, "IDTA 02035 Digital Battery Passport (AAS v3)", export, read, validate,
