@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from contextlib import asynccontextmanager
+
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -11,7 +16,9 @@ from junkan.config import Settings, get_settings
 from junkan.db import make_engine, make_sessionmaker
 from junkan.errors import install_problem_handlers, problem_response
 from junkan.exchange.routes import router as exchange_router
+from junkan.footprint.exchange import deliver_due
 from junkan.footprint.pact import PactError
+from junkan.footprint.pact_routes import exchange_router as pact_exchange_router
 from junkan.footprint.pact_routes import pact_error
 from junkan.footprint.pact_routes import router as pact_router
 from junkan.footprint.routes import router as footprint_router
@@ -68,9 +75,35 @@ class BodySizeLimit:
         await response(scope, receive, send)
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """Deliver queued PACT events in the background while the server runs."""
+    interval = app.state.settings.pact_delivery_seconds
+    task = asyncio.create_task(_deliver_forever(app, interval)) if interval > 0 else None
+    yield
+    if task:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _deliver_forever(app: FastAPI, interval: float) -> None:
+    def once() -> None:
+        with app.state.sessionmaker() as session:
+            deliver_due(session)
+
+    while True:
+        try:
+            await asyncio.to_thread(once)
+        except Exception:  # noqa: BLE001 (keep delivering; the failure is logged)
+            logging.getLogger(__name__).exception("PACT delivery failed")
+        await asyncio.sleep(interval)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=lifespan,
         dependencies=[Depends(attest_request)],
         title="Junkan",
         version=__version__,
@@ -117,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(passport_router)
     app.include_router(footprint_router)
     app.include_router(pact_router)
+    app.include_router(pact_exchange_router)
     app.add_exception_handler(PactError, pact_error)
     app.include_router(resolver)
 

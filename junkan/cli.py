@@ -30,6 +30,8 @@ client_app = typer.Typer(help="API client credentials.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(participant_app, name="participant")
 app.add_typer(client_app, name="client")
+pact_app = typer.Typer(help="Footprint exchange with other PACT hosts.", no_args_is_help=True)
+app.add_typer(pact_app, name="pact")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -45,6 +47,8 @@ def fail(message: str, hint: str | None = None) -> typer.Exit:
 @contextlib.contextmanager
 def open_session() -> Iterator[Session]:
     """A session on the configured database, with user errors turned into readable messages."""
+    import junkan.services  # noqa: F401  (every record type the ledger vouches for)
+
     settings = get_settings()
     engine = make_engine(settings.database_url)
     try:
@@ -346,6 +350,47 @@ def export_ledger(
 
 
 # --- demo ---------------------------------------------------------------------------------------
+
+
+@pact_app.command("pull")
+def pact_pull(
+    from_url: Annotated[str, typer.Option("--from", help="The PACT host's base URL.")],
+    client_id: Annotated[str, typer.Option(help="Your client id at that host.")],
+    client_secret: Annotated[str, typer.Option(help="Your client secret at that host.")],
+    as_participant: Annotated[
+        str, typer.Option("--as", help="The participant here who holds them (id or identifier).")
+    ],
+) -> None:
+    """Fetch every footprint a PACT host shares with you (v3, else v2; all pages) and keep
+    them, with their provenance, as supplier footprints for your bills of materials."""
+    import httpx
+
+    from junkan.footprint.exchange import pull
+    from junkan.footprint.pact import PactError
+    from junkan.identity.service import resolve_participant
+
+    with open_session() as session:
+        participant = resolve_participant(session, as_participant)
+        try:
+            stored = pull(session, participant.id, from_url, client_id, client_secret)
+        except (httpx.HTTPError, RuntimeError, PactError) as exc:
+            raise fail(f"pulling from {from_url} failed: {exc}") from exc
+    table = Table("footprint", "company", "kgCO2e per unit", "unit")
+    for footprint in stored:
+        company = (footprint.provenance or {}).get("company", "")
+        table.add_row(footprint.id, company, f"{footprint.total:.6g}", footprint.declared_unit)
+    console.print(table)
+    console.print(f"{len(stored)} footprint(s) from {from_url}")
+
+
+@pact_app.command("deliver")
+def pact_deliver() -> None:
+    """Post the queued PACT events now (the server also does this every few seconds)."""
+    from junkan.footprint.exchange import deliver_due
+
+    with open_session() as session:
+        delivered = deliver_due(session)
+    console.print(f"{delivered} event(s) delivered")
 
 
 @app.command()

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         default=10.0, gt=0, description="How long a SQLite writer waits for another (then 503)."
     )
 
+    pact_delivery_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How often the server posts queued PACT events to other hosts (0: never; "
+        "then `junkan pact deliver` does it).",
+    )
     cfp_class_boundaries: dict[str, float | None] = Field(
         default={"A": 0.10, "B": 0.15, "C": 0.20, "D": 0.30, "E": None},
         description="Battery carbon-footprint performance classes: the upper bound of each "

@@ -8,6 +8,8 @@ from junkan.footprint.models import (  # noqa: F401
     EmissionFactor,
     Footprint,
     FootprintRequest,
+    OutboundEvent,
+    PartnerHost,
     Product,
 )
 from junkan.identity.models import (  # noqa: F401

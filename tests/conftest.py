@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -90,6 +92,7 @@ def settings(database_url, tmp_path) -> Settings:
         key_dir=tmp_path / "keys",
         demo_credentials_path=tmp_path / "demo-credentials.json",
         max_body_bytes=64 * 1024,
+        pact_delivery_seconds=0,  # tests deliver explicitly
     )
 
 
@@ -190,18 +193,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+@contextlib.contextmanager
+def running_server(tmp_path: Path, passports: int = 30, **env_extra: str):
     """Migrate, load the demo and serve with the real CLI, in a scratch directory."""
-    tmp_path = tmp_path_factory.mktemp("live")
     port = _free_port()
     env = {
         **os.environ,
         "JUNKAN_DATABASE_URL": f"sqlite:///{tmp_path}/var/junkan.db",
         "JUNKAN_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        **env_extra,
     }
     junkan = [sys.executable, "-m", "junkan.cli"]
-    for args in (["db", "upgrade"], ["demo", "--passports", "30"]):
+    for args in (["db", "upgrade"], ["demo", "--passports", str(passports)]):
         subprocess.run(junkan + args, cwd=tmp_path, env=env, check=True, capture_output=True)
     server = subprocess.Popen(
         junkan + ["serve", "--port", str(port)],
@@ -224,3 +227,9 @@ def live_server(tmp_path_factory):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("live")) as server:
+        yield server

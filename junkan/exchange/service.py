@@ -46,6 +46,7 @@ def create_grant(
     subject: str,
     purpose: str,
     valid_until: datetime,
+    commit: bool = True,
 ) -> Grant:
     record_owner = _owner_of(session, subject)
     if not subject.endswith(":*") and record_owner != owner.participant_id:
@@ -72,7 +73,7 @@ def create_grant(
         valid_until=valid_until,
         created_at=utcnow(),
     )
-    write(session, grant, actor=owner.participant_id, kind="grant.created")
+    write(session, grant, actor=owner.participant_id, kind="grant.created", commit=commit)
     return grant
 
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from junkan.db import Base, UTCDateTime, utcnow
@@ -125,18 +135,57 @@ class Contribution(Base):
 
 
 class FootprintRequest(Base):
-    """A PACT footprint request received from a customer's host, queued for the owner."""
+    """A PACT footprint request: received from a customer's host and queued for the owner, or
+    sent by one of our participants to a supplier's host and awaiting its answer."""
 
     __tablename__ = "footprint_requests"
+    __table_args__ = (UniqueConstraint("direction", "counterpart", "event_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    direction: Mapped[str] = mapped_column(String(10))  # received | sent
     event_id: Mapped[str] = mapped_column(String(200))
-    source: Mapped[str] = mapped_column(String(500))  # the requester's host, for the reply
     spec_version: Mapped[int] = mapped_column(Integer)
-    requester_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    # received: who asked (as authenticated here); sent: who asks
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participants.id"), index=True)
+    # received: the product owner who answers; sent: None
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("participants.id"), index=True)
+    # received: the requester's events URL (the reply goes there); sent: the supplier's host
+    counterpart: Mapped[str] = mapped_column(String(500))
     criteria: Mapped[dict] = mapped_column(JSON)  # productIds etc., as the event gave them
     comment: Mapped[str | None] = mapped_column(String(2000))
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # fulfilled | rejected
+    answer: Mapped[dict | None] = mapped_column(JSON)  # footprint ids, or the error
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PartnerHost(Base):
+    """Credentials one of our participants holds at another PACT host, sealed at rest."""
+
+    __tablename__ = "pact_partners"
+    __table_args__ = (UniqueConstraint("participant_id", "base_url"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    base_url: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(200))
+    secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    __table_args__ = (UniqueConstraint("source", "event_id"),)
+
+class OutboundEvent(Base):
+    """A CloudEvent to POST to another host, retried with backoff until it is accepted."""
+
+    __tablename__ = "pact_outbox"
+    __table_args__ = (Index("ix_pact_outbox_due", "delivered_at", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    base_url: Mapped[str] = mapped_column(String(500))  # where to authenticate
+    url: Mapped[str] = mapped_column(String(500))  # the events endpoint
+    body: Mapped[dict] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

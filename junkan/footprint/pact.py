@@ -9,9 +9,8 @@ predecessor in precedingPfIds, and the predecessor turns Deprecated.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import or_, select
@@ -20,10 +19,9 @@ from sqlalchemy.orm import Session
 from junkan.db import utcnow
 from junkan.exchange.models import Grant
 from junkan.footprint import formats
-from junkan.footprint.models import EmissionFactor, Footprint, FootprintRequest, Product
+from junkan.footprint.models import EmissionFactor, Footprint, Product
 from junkan.identity.models import Participant
 from junkan.identity.service import Caller
-from junkan.ledger.service import write
 
 PACT_UNITS = {
     "kg": "kilogram",
@@ -297,43 +295,3 @@ def _validity(doc: dict) -> tuple[datetime, datetime]:
     end = doc.get("validityPeriodEnd")
     start_at = _instant(start)
     return start_at, _instant(end) if end else start_at + timedelta(days=3 * 365)
-
-
-# --- Events --------------------------------------------------------------------------------------
-
-
-def receive_event(session: Session, caller: Caller, version: int, event: dict[str, Any]) -> None:
-    """Validate a CloudEvent; queue a footprint request for the owner; accept the others."""
-    errors = formats.validate_event(version, event)
-    if errors:
-        first = errors[0]
-        raise PactError("BadRequest", f"{first['field']}: {first['message']}")
-    types = formats.PACT_V2_EVENT_TYPES if version == 2 else formats.PACT_V3_EVENT_TYPES
-    if event["type"] != types["request_created"]:
-        return
-    data = event.get("data") or {}
-    criteria = data.get("pf", data) if version == 2 else data
-    criteria = {k: v for k, v in criteria.items() if k != "comment"}
-    wanted = criteria.get("productIds") or criteria.get("productId") or []
-    if wanted:
-        known = {product_urn(p).lower() for p in session.scalars(select(Product))}
-        if not known & {str(w).lower() for w in wanted}:
-            # PACT: refuse at once what the host can tell it will never fulfil
-            raise PactError("BadRequest", "no product on this host matches the request")
-    exists = session.scalar(
-        select(FootprintRequest.id).where(
-            FootprintRequest.source == event["source"], FootprintRequest.event_id == event["id"]
-        )
-    )
-    if exists:
-        return  # a retried delivery: already queued
-    request = FootprintRequest(
-        event_id=event["id"],
-        source=event["source"],
-        spec_version=version,
-        requester_id=caller.participant_id,
-        criteria=criteria,
-        comment=data.get("comment"),
-        created_at=datetime.now(UTC),
-    )
-    write(session, request, actor=caller.participant_id, kind="pact.request.received")

@@ -10,10 +10,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 
-from junkan.deps import SessionDep, SettingsDep, bearer, get_caller
+from junkan.deps import ParticipantCallerDep, SessionDep, SettingsDep, bearer, get_caller
 from junkan.errors import Problem
-from junkan.footprint import formats, pact
+from junkan.footprint import exchange, formats, pact
+from junkan.footprint.models import FootprintRequest
 from junkan.identity.service import Caller
 
 router = APIRouter(tags=["PACT"])
@@ -132,7 +135,7 @@ async def _events(version: int, request: Request, session, caller: Caller) -> Re
         raise pact.PactError("BadRequest", "the body is not a JSON CloudEvent") from exc
     if not isinstance(event, dict):
         raise pact.PactError("BadRequest", "the body is not a JSON CloudEvent")
-    pact.receive_event(session, caller, version, event)
+    exchange.receive_event(session, caller, version, event)
     return Response(status_code=200)
 
 
@@ -144,3 +147,122 @@ async def events_v2(request: Request, session: SessionDep, caller: PactCaller):
 @router.post("/3/events", summary="PACT v3.0 Events")
 async def events_v3(request: Request, session: SessionDep, caller: PactCaller):
     return await _events(3, request, session, caller)
+
+
+# --- Junkan's side of the exchange: partners, requests out, answers -----------------------------
+
+exchange_router = APIRouter(prefix="/pact", tags=["PACT exchange"])
+
+
+class PartnerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    base_url: str = Field(description="the other PACT host, e.g. https://pcf.supplier.example")
+    client_id: str = Field(min_length=1, max_length=200)
+    client_secret: str = Field(min_length=1, max_length=500)
+
+
+class RequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    base_url: str = Field(description="the supplier's PACT host (registered as a partner)")
+    product_ids: list[str] = Field(min_length=1, max_length=100)
+    comment: str | None = Field(default=None, max_length=2000)
+    version: int = Field(default=3, ge=2, le=3)
+
+
+class FulfilIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    footprint_ids: list[str] = Field(min_length=1, max_length=100)
+
+
+class RejectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    message: str = Field(min_length=1, max_length=2000)
+
+
+def _request_out(request) -> dict[str, Any]:
+    return {
+        "id": request.id,
+        "direction": request.direction,
+        "event_id": request.event_id,
+        "spec_version": request.spec_version,
+        "participant_id": request.participant_id,
+        "owner_id": request.owner_id,
+        "counterpart": request.counterpart,
+        "criteria": request.criteria,
+        "comment": request.comment,
+        "status": request.status,
+        "answer": request.answer,
+        "created_at": request.created_at,
+        "answered_at": request.answered_at,
+    }
+
+
+@exchange_router.post("/partners", status_code=201)
+def add_partner(data: PartnerIn, session: SessionDep, caller: ParticipantCallerDep):
+    """Your credentials at another PACT host (sealed at rest), used to send it requests and
+    answers."""
+    partner = exchange.add_partner(
+        session, caller, data.base_url, data.client_id, data.client_secret
+    )
+    return {"id": partner.id, "base_url": partner.base_url, "client_id": partner.client_id}
+
+
+@exchange_router.post("/requests", status_code=201)
+def send_request(
+    data: RequestIn, session: SessionDep, caller: ParticipantCallerDep, settings: SettingsDep
+):
+    """Ask a supplier's host for footprints; its answer arrives as an event and the footprints
+    become yours to use in bills of materials."""
+    request = exchange.send_request(
+        session,
+        caller,
+        data.base_url,
+        data.product_ids,
+        data.comment,
+        data.version,
+        f"{settings.base_url}/{data.version}/events",
+    )
+    return _request_out(request)
+
+
+@exchange_router.get("/requests")
+def list_requests(
+    session: SessionDep,
+    caller: ParticipantCallerDep,
+    direction: Annotated[str, Query(pattern="^(received|sent)$")] = "received",
+):
+    """Requests addressed to you (received) or sent by you (sent)."""
+    column = (
+        FootprintRequest.owner_id if direction == "received" else FootprintRequest.participant_id
+    )
+    rows = session.scalars(
+        select(FootprintRequest)
+        .where(FootprintRequest.direction == direction, column == caller.participant_id)
+        .order_by(FootprintRequest.created_at.desc())
+    )
+    return {"data": [_request_out(r) for r in rows]}
+
+
+@exchange_router.post("/requests/{request_id}/fulfil")
+def fulfil(
+    request_id: str,
+    data: FulfilIn,
+    session: SessionDep,
+    caller: ParticipantCallerDep,
+    settings: SettingsDep,
+):
+    """Release these footprints to the requester only, and answer its host."""
+    request = exchange.fulfil(session, caller, request_id, data.footprint_ids, settings.base_url)
+    return _request_out(request)
+
+
+@exchange_router.post("/requests/{request_id}/reject")
+def reject(
+    request_id: str,
+    data: RejectIn,
+    session: SessionDep,
+    caller: ParticipantCallerDep,
+    settings: SettingsDep,
+):
+    request = exchange.reject(session, caller, request_id, data.message, settings.base_url)
+    return _request_out(request)

@@ -20,22 +20,84 @@ def upgrade() -> None:
     op.create_table(
         "footprint_requests",
         sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("direction", sa.String(length=10), nullable=False),
         sa.Column("event_id", sa.String(length=200), nullable=False),
-        sa.Column("source", sa.String(length=500), nullable=False),
         sa.Column("spec_version", sa.Integer(), nullable=False),
-        sa.Column("requester_id", sa.String(length=36), nullable=False),
+        sa.Column("participant_id", sa.String(length=36), nullable=False),
+        sa.Column("owner_id", sa.String(length=36), nullable=True),
+        sa.Column("counterpart", sa.String(length=500), nullable=False),
         sa.Column("criteria", sa.JSON(), nullable=False),
         sa.Column("comment", sa.String(length=2000), nullable=True),
         sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("answer", sa.JSON(), nullable=True),
         sa.Column("created_at", junkan.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", junkan.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["requester_id"],
+            ["owner_id"],
             ["participants.id"],
-            name=op.f("fk_footprint_requests_requester_id_participants"),
+            name=op.f("fk_footprint_requests_owner_id_participants"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["participant_id"],
+            ["participants.id"],
+            name=op.f("fk_footprint_requests_participant_id_participants"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_footprint_requests")),
         sa.UniqueConstraint(
-            "source", "event_id", name=op.f("uq_footprint_requests_source_event_id")
+            "direction",
+            "counterpart",
+            "event_id",
+            name=op.f("uq_footprint_requests_direction_counterpart_event_id"),
+        ),
+    )
+    with op.batch_alter_table("footprint_requests", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_footprint_requests_owner_id"), ["owner_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_footprint_requests_participant_id"), ["participant_id"], unique=False
+        )
+
+    op.create_table(
+        "pact_outbox",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("participant_id", sa.String(length=36), nullable=False),
+        sa.Column("base_url", sa.String(length=500), nullable=False),
+        sa.Column("url", sa.String(length=500), nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", junkan.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("delivered_at", junkan.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.String(length=1000), nullable=True),
+        sa.Column("created_at", junkan.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["participant_id"],
+            ["participants.id"],
+            name=op.f("fk_pact_outbox_participant_id_participants"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pact_outbox")),
+    )
+    with op.batch_alter_table("pact_outbox", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_pact_outbox_due", ["delivered_at", "next_attempt_at"], unique=False
+        )
+
+    op.create_table(
+        "pact_partners",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("participant_id", sa.String(length=36), nullable=False),
+        sa.Column("base_url", sa.String(length=500), nullable=False),
+        sa.Column("client_id", sa.String(length=200), nullable=False),
+        sa.Column("secret_sealed", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", junkan.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["participant_id"],
+            ["participants.id"],
+            name=op.f("fk_pact_partners_participant_id_participants"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pact_partners")),
+        sa.UniqueConstraint(
+            "participant_id", "base_url", name=op.f("uq_pact_partners_participant_id_base_url")
         ),
     )
     with op.batch_alter_table("footprint_products", schema=None) as batch_op:
@@ -57,5 +119,14 @@ def downgrade() -> None:
 
     with op.batch_alter_table("footprint_products", schema=None) as batch_op:
         batch_op.drop_column("details")
+
+    op.drop_table("pact_partners")
+    with op.batch_alter_table("pact_outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_pact_outbox_due")
+
+    op.drop_table("pact_outbox")
+    with op.batch_alter_table("footprint_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_footprint_requests_participant_id"))
+        batch_op.drop_index(batch_op.f("ix_footprint_requests_owner_id"))
 
     op.drop_table("footprint_requests")
