@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
+from servers import running_server
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -185,48 +179,6 @@ def make_member(session, client):
 @pytest.fixture
 def operator(make_member) -> Member:
     return make_member("platform_operator", name="Node operator")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_server(tmp_path: Path, passports: int = 30, **env_extra: str):
-    """Migrate, load the demo and serve with the real CLI, in a scratch directory."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "JUNKAN_DATABASE_URL": f"sqlite:///{tmp_path}/var/junkan.db",
-        "JUNKAN_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        **env_extra,
-    }
-    junkan = [sys.executable, "-m", "junkan.cli"]
-    for args in (["db", "upgrade"], ["demo", "--passports", str(passports)]):
-        subprocess.run(junkan + args, cwd=tmp_path, env=env, check=True, capture_output=True)
-    server = subprocess.Popen(
-        junkan + ["serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start")
-        yield base, tmp_path
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -141,3 +141,15 @@ def full_source(**changes):
         "resolver_url": f"https://passports.junkan.example{BATTERY_ID}",
     }
     return Source(**(fields | changes))
+
+
+def operator_with_full_passport(client, session, make_member):
+    """A carmaker with a plant (BPNS and BPNA) that issued the complete passport: (member, id)."""
+    member = make_member(
+        "economic_operator",
+        name="Aizu Motors Corporation",
+        country="JP",
+        site="Aizuwakamatsu plant",
+    )
+    passport_id = issue_full_passport(client, member, site_identifier(session, member, "bpns"))
+    return member, passport_id

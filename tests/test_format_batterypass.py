@@ -8,20 +8,19 @@ from datetime import UTC, datetime
 from fractions import Fraction
 
 import pytest
+from passport_samples import (
+    DYNAMIC,
+    MEASURED_AT,
+    STATIC,
+    full_source,
+    operator_with_full_passport,
+)
 from sqlalchemy import func, select
 
 from junkan.passport import formats, service
 from junkan.passport.attributes import BY_KEY, Access
 from junkan.passport.formats.batterypass import FORMAT, TEMPERATURES, URL_TEXTS
 from junkan.passport.models import Passport
-from tests.passport_samples import (
-    DYNAMIC,
-    MEASURED_AT,
-    STATIC,
-    full_source,
-    issue_full_passport,
-    site_identifier,
-)
 
 GPI, CIRC, MC = "GeneralProductInformation", "Circularity", "MaterialComposition"
 TECH = "PerformanceAndDurability.batteryTechicalProperties"
@@ -409,13 +408,7 @@ def count_passports(session) -> int:
 def issue(client, session, make_member):
     from junkan.identity.service import Caller
 
-    member = make_member(
-        "economic_operator",
-        name="Aizu Motors Corporation",
-        country="JP",
-        site="Aizuwakamatsu plant",
-    )
-    passport_id = issue_full_passport(client, member, site_identifier(session, member, "bpns"))
+    member, passport_id = operator_with_full_passport(client, session, make_member)
     caller = Caller(participant_id=member.id, roles=frozenset({"economic_operator"}))
     return member, passport_id, caller
 

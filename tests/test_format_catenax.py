@@ -13,6 +13,7 @@ from passport_samples import (
     MEASURED_AT,
     full_source,
     issue_full_passport,
+    operator_with_full_passport,
     site_identifier,
 )
 from sqlalchemy import func, select
@@ -419,13 +420,7 @@ def count_passports(session) -> int:
 
 
 def test_api_export_and_import(client, session, make_member):
-    member = make_member(
-        "economic_operator",
-        name="Aizu Motors Corporation",
-        country="JP",
-        site="Aizuwakamatsu plant",
-    )
-    passport_id = issue_full_passport(client, member, site_identifier(session, member, "bpns"))
+    member, passport_id = operator_with_full_passport(client, session, make_member)
 
     response = client.get(f"/passports/{passport_id}/export/{NAME}", headers=member.auth)
     assert response.status_code == 422, response.text

@@ -12,8 +12,7 @@ from passport_samples import (
     MEASURED_AT,
     STATIC,
     full_source,
-    issue_full_passport,
-    site_identifier,
+    operator_with_full_passport,
 )
 
 from junkan.identity.service import ANONYMOUS
@@ -314,13 +313,7 @@ def non_public_needles(data: dict) -> set[str]:
 
 @pytest.fixture
 def issued(client, session, make_member):
-    operator = make_member(
-        "economic_operator",
-        name="Aizu Motors Corporation",
-        country="JP",
-        site="Aizuwakamatsu plant",
-    )
-    passport_id = issue_full_passport(client, operator, site_identifier(session, operator, "bpns"))
+    operator, passport_id = operator_with_full_passport(client, session, make_member)
     return operator, passport_id
 
 

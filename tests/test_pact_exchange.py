@@ -10,8 +10,7 @@ import time
 
 import httpx
 import pytest
-
-from tests.conftest import running_server
+from servers import running_server
 
 FAST = {"JUNKAN_PACT_DELIVERY_SECONDS": "0.3"}
 
