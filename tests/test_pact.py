@@ -34,6 +34,7 @@ def shared(client, make_member):
         "description": "NMC811 cathode active material",
         "cpc_code": "34250",
         "mass_per_declared_unit_kg": 1.0,
+        "un_region": "Eastern Asia",
     }
     products = []
     for part in ("NMC811-CAM", "LFP-CAM"):
@@ -216,3 +217,37 @@ def test_a_request_event_is_queued_once_and_bad_events_store_nothing(client, ses
     response = client.post("/3/events", headers=headers, content=b"{not json")
     assert response.status_code == 400
     assert _requests(session) == before
+
+
+def test_a_footprint_exports_to_every_format_valid_against_its_schema(client, shared, make_member):
+    maker, cell_maker, first, latest, other = shared
+    for name in ("pact-v2", "pact-v3", "catenax-pcf-7", "catenax-pcf-9"):
+        response = client.get(f"/footprints/{latest['id']}/export/{name}", headers=cell_maker.auth)
+        assert response.status_code == 200, response.text
+        assert validate(name, response.json()) == []
+    assert (
+        client.get(f"/footprints/{latest['id']}/export/pact-v9", headers=maker.auth).status_code
+        == 404
+    )
+    bare = make_member("supplier")
+    product = _post(
+        client,
+        bare,
+        "/footprints/products",
+        {"part_number": "X", "plant": "P", "name": "x", "declared_unit": "kg", "country": "JP"},
+    )
+    _post(
+        client,
+        bare,
+        f"/footprints/products/{product['id']}/activities",
+        {
+            "kind": "process",
+            "stage": "main_production",
+            "description": "kiln",
+            "quantity": 1,
+            "unit": "kgCO2e",
+        },
+    )
+    footprint = _post(client, bare, f"/footprints/products/{product['id']}/compute")
+    refused = client.get(f"/footprints/{footprint['id']}/export/catenax-pcf-9", headers=bare.auth)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"]

@@ -127,7 +127,10 @@ def _product(session, caller, part, unit, activities, materials, factors) -> Pro
             declared_unit=unit,
             country="JP",
             details=schemas.ProductDetails(
-                description=part, cpc_code=CPC[part], mass_per_declared_unit_kg=MASS_KG[part]
+                description=part,
+                cpc_code=CPC[part],
+                mass_per_declared_unit_kg=MASS_KG[part],
+                un_region="Eastern Asia",
             ),
         ),
     )

@@ -81,6 +81,7 @@ def record(session: Session, footprint: Footprint) -> formats.Footprint:
         unitary_product_amount=Decimal(1),
         product_mass_per_declared_unit=_optional(details.get("mass_per_declared_unit_kg")),
         geography_country=product.country,
+        geography_region=details.get("un_region"),
         reference_period_start=footprint.reference_period_start or footprint.created_at,
         reference_period_end=footprint.reference_period_end or footprint.created_at,
         pcf_excluding_biogenic=cradle_to_gate - biogenic,

@@ -8,8 +8,8 @@ from datetime import datetime
 from fastapi import APIRouter, Request, status
 
 from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep, SettingsDep
-from junkan.errors import InvalidInput
-from junkan.footprint import battery, schemas, service
+from junkan.errors import InvalidInput, NotFound
+from junkan.footprint import battery, formats, pact, schemas, service
 from junkan.identity.models import Role
 
 router = APIRouter(prefix="/footprints", tags=["footprints"])
@@ -130,3 +130,31 @@ def declare_battery_footprint(
         boundaries=settings.cfp_class_boundaries,
         **data.model_dump(),
     )
+
+
+EXPORTS = {
+    "pact-v2": formats.to_pact_v2,
+    "pact-v3": formats.to_pact_v3,
+    "catenax-pcf-7": formats.to_catenax_pcf_7,
+    "catenax-pcf-9": formats.to_catenax_pcf_9,
+}
+
+
+@router.get("/{footprint_id}/export/{format_name}")
+def export_footprint(footprint_id: str, format_name: str, session: SessionDep, caller: CallerDep):
+    """The footprint as PACT v2.3, PACT v3.0, Catena-X PCF 7.0.0 or 9.0.0 (each valid against
+    its official schema); 422 names what the product lacks for that format."""
+    if format_name not in EXPORTS:
+        raise NotFound(f"no footprint format {format_name!r}; known: {', '.join(EXPORTS)}")
+    footprint = service.readable_footprint(session, caller, footprint_id)
+    if footprint.product_id is None:
+        raise InvalidInput("a footprint received from another host is exported by its owner")
+    try:
+        document = EXPORTS[format_name](pact.record(session, footprint))
+    except formats.InvalidFootprint as exc:
+        raise InvalidInput(
+            f"not expressible as {format_name}: {exc}",
+            errors=[{"field": exc.field, "message": str(exc)}],
+        ) from exc
+    session.commit()  # a read under a grant is logged
+    return document

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Stage(StrEnum):
@@ -43,6 +43,18 @@ class ProductDetails(BaseModel):
     mass_per_declared_unit_kg: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     fossil_carbon_content_kgc: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     biogenic_carbon_content_kgc: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    un_region: str | None = Field(
+        default=None, description="UN M49 region or subregion, e.g. Eastern Asia (Catena-X)"
+    )
+
+    @field_validator("un_region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        from junkan.footprint.formats import REGIONS
+
+        if value is not None and value not in REGIONS:
+            raise ValueError(f"one of the UN M49 regions: {', '.join(REGIONS)}")
+        return value
 
 
 class ProductIn(BaseModel):
