@@ -129,6 +129,17 @@ def test_request_fulfil_callback_between_two_hosts(hosts):
     cell = httpx.post(f"{b}/footprints/products/{product.json()['id']}/compute", headers=customer)
     assert cell.json()["total"] == pytest.approx(0.35 * held["total"])
 
+    # the supplier recomputes: the customer who received v1 is told, and fetches v2 by itself
+    product_at_a = httpx.get(f"{a}/footprints/{cam['id']}", headers=supplier).json()["product_id"]
+    newer = httpx.post(f"{a}/footprints/products/{product_at_a}/compute", headers=supplier).json()
+
+    def published():
+        held_now = httpx.get(f"{b}/footprints", headers=customer, params={"received": "true"})
+        ids = {f["provenance"]["id"] for f in held_now.json()}
+        return ids if newer["id"] in ids else None
+
+    assert _eventually(published) >= {cam["id"], newer["id"]}
+
 
 def test_a_rejection_arrives_and_a_pull_fetches_what_is_shared(hosts):
     (a, a_dir), (b, b_dir) = hosts
@@ -189,9 +200,9 @@ def test_a_rejection_arrives_and_a_pull_fetches_what_is_shared(hosts):
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    # what the cell maker may see at the supplier's host: the cathode footprint released to it
-    # and its own cell footprint there
-    assert "2 footprint(s)" in result.stdout
+    # what the cell maker may see at the supplier's host: both versions of the cathode
+    # footprint released to it, and its own cell footprint there
+    assert "3 footprint(s)" in result.stdout
     bad = subprocess.run(
         [
             sys.executable,

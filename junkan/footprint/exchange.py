@@ -160,6 +160,11 @@ def receive_event(session: Session, caller: Caller, version: int, event: dict[st
         _queue_request(session, caller, version, event)
     elif kind in ("request_fulfilled", "request_rejected"):
         _file_answer(session, caller, version, event, kind)
+    elif kind == "published":
+        try:
+            fetch_published(session, caller, version, event)
+        except (httpx.HTTPError, RuntimeError) as exc:  # accepted; the footprint can be pulled
+            log.warning("fetching published footprints from %s failed: %s", event["source"], exc)
 
 
 def _queue_request(session: Session, caller: Caller, version: int, event: dict) -> None:
@@ -350,6 +355,81 @@ def _answer(session, caller, request, kind, data, base_url, footprint_ids) -> Fo
 def _events_url(source: str, version: int) -> str:
     root = host_root(source)
     return f"{root}/{version}/events"
+
+
+# --- Published updates ---------------------------------------------------------------------------
+
+
+def publish_update(session: Session, caller: Caller, footprint: Footprint, base_url: str) -> int:
+    """A new version of a footprint a customer received through a request goes to that customer
+    too: granted, and announced to its host with a Published event. Returns how many."""
+    if footprint.preceding_id is None:
+        return 0
+    earlier: set[str] = set()
+    current = footprint.preceding_id
+    while current and current not in earlier:  # every earlier version of the same product
+        earlier.add(current)
+        current = session.scalar(select(Footprint.preceding_id).where(Footprint.id == current))
+    told = set()
+    for request in session.scalars(
+        select(FootprintRequest).where(
+            FootprintRequest.direction == "received",
+            FootprintRequest.owner_id == caller.participant_id,
+            FootprintRequest.status == "fulfilled",
+        )
+    ):
+        sent = set((request.answer or {}).get("footprints", []))
+        key = (request.participant_id, request.counterpart, request.spec_version)
+        if not sent & earlier or key in told:
+            continue
+        told.add(key)
+        create_grant(
+            session,
+            caller,
+            request.participant_id,
+            f"footprint:{footprint.id}",
+            f"update of PACT request {request.event_id}",
+            datetime.now(UTC) + timedelta(days=365),
+            commit=False,
+        )
+        source = f"{base_url}/{request.spec_version}/events"
+        event = _event(
+            request.spec_version, "published", str(uuid.uuid4()), source, {"pfIds": [footprint.id]}
+        )
+        outbox = _outbound(
+            caller.participant_id, host_root(request.counterpart), request.spec_version, event
+        )
+        outbox.url = _events_url(request.counterpart, request.spec_version)
+        session.add(outbox)
+    session.commit()
+    return len(told)
+
+
+def fetch_published(
+    session: Session, caller: Caller, version: int, event: dict, http: httpx.Client | None = None
+) -> list[Footprint]:
+    """On a Published event from a host we hold credentials at, fetch the new footprints for
+    every participant here who asked that host before, and keep them."""
+    host = host_root(event["source"])
+    stored = []
+    partners = session.scalars(select(PartnerHost).where(PartnerHost.base_url == host))
+    with http or httpx.Client(timeout=TIMEOUT) as client:
+        for partner in partners:
+            secret = keyring(session).open(partner.secret_sealed, f"pact-partner:{partner.id}")
+            token = obtain_token(client, host, partner.client_id, secret.decode())
+            for pf_id in event["data"].get("pfIds", []):
+                response = client.get(
+                    f"{host}/{version}/footprints/{pf_id}",
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                if response.status_code == 200:
+                    provenance = {"host": host, "event": event["id"], "via": "published"}
+                    doc = response.json()["data"]
+                    stored.append(
+                        store_received(session, partner.participant_id, doc, version, provenance)
+                    )
+    session.commit()
+    return stored
 
 
 # --- Delivery ------------------------------------------------------------------------------------

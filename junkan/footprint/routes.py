@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Request, status
+from sqlalchemy import select
 
 from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep, SettingsDep
 from junkan.errors import InvalidInput, NotFound
-from junkan.footprint import battery, formats, pact, schemas, service
+from junkan.footprint import battery, exchange, formats, pact, schemas, service
+from junkan.footprint.models import Footprint
 from junkan.identity.models import Role
 
 router = APIRouter(prefix="/footprints", tags=["footprints"])
@@ -81,18 +83,37 @@ def compute(
     product_id: str,
     session: SessionDep,
     caller: ParticipantCallerDep,
+    settings: SettingsDep,
     period_start: datetime | None = None,
     period_end: datetime | None = None,
 ):
     """A new footprint version for the product and every own product it is made of, for the
-    reference period of its activity data (default: the last calendar year)."""
+    reference period of its activity data (default: the last calendar year). Customers who
+    received an earlier version through a PACT request get the new one, announced to their
+    host."""
     if (period_start is None) != (period_end is None):
         raise InvalidInput("give both period_start and period_end, or neither")
     for name, value in (("period_start", period_start), ("period_end", period_end)):
         if value is not None and value.tzinfo is None:
             raise InvalidInput(f"{name} needs a time zone", field=name)
     period = (period_start, period_end) if period_start else None
-    return service.compute(session, caller, product_id, period)
+    footprint = service.compute(session, caller, product_id, period)
+    exchange.publish_update(session, caller, footprint, settings.base_url)
+    return footprint
+
+
+@router.get("", response_model=list[schemas.FootprintOut])
+def list_footprints(
+    session: SessionDep, caller: ParticipantCallerDep, received: bool | None = None
+):
+    """Your footprints, newest first: computed here, or (received=true) obtained from other
+    PACT hosts, with their provenance."""
+    query = select(Footprint).where(Footprint.owner_id == caller.participant_id)
+    if received is not None:
+        query = query.where(
+            Footprint.product_id.is_(None) if received else Footprint.product_id.is_not(None)
+        )
+    return list(session.scalars(query.order_by(Footprint.created_at.desc()).limit(1000)))
 
 
 @router.get("/{footprint_id}", response_model=schemas.FootprintOut)

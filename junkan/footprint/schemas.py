@@ -127,6 +127,7 @@ class FootprintOut(BaseModel):
     primary_data_share: float
     quality: dict[str, float | None]
     preceding_id: str | None
+    provenance: dict[str, Any] | None = None
     created_at: datetime
 
 
