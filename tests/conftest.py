@@ -177,6 +177,12 @@ def make_member(session, client):
 
 
 @pytest.fixture
+def carmaker(make_member) -> Member:
+    """An economic operator that issues battery passports."""
+    return make_member("economic_operator", name="Aizu Motors Corporation")
+
+
+@pytest.fixture
 def operator(make_member) -> Member:
     return make_member("platform_operator", name="Node operator")
 
