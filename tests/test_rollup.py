@@ -141,3 +141,12 @@ def test_a_recycling_loop_has_the_hand_computed_answer():
     assert result[0, 0] == pytest.approx(cathode, rel=1e-12)
     assert result[1, 0] == pytest.approx(2 + 0.1 * cathode, rel=1e-12)
     assert result[2, 0] == pytest.approx(2 * cathode, rel=1e-12)  # the cell, downstream
+
+
+def test_the_fallback_ordering_puts_products_before_their_components():
+    from junkan.footprint.rollup import _topological_rank
+
+    # condensed graph 0 -> 2, 1 -> 0, 1 -> 3, 3 -> 2 (parent -> component)
+    rank = _topological_rank(4, np.array([0, 1, 1, 3]), np.array([2, 0, 3, 2]))
+    for parent, child in ((0, 2), (1, 0), (1, 3), (3, 2)):
+        assert rank[parent] < rank[child]

@@ -95,8 +95,3 @@ def schema_errors(relative: str, document: Any, prefix: str = "") -> list[dict[s
         ),
         key=lambda e: (e["field"], e["message"]),
     )
-
-
-def document(title: str, url: str, media_type: str | None = None) -> dict[str, Any]:
-    """A linked document in our own shape (passport.attributes.Document)."""
-    return {"url": url, "title": title} | ({"media_type": media_type} if media_type else {})
