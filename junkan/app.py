@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from junkan import __version__
+from junkan.circularity.routes import router as telemetry_router
 from junkan.config import Settings, get_settings
 from junkan.db import make_engine, make_sessionmaker
 from junkan.errors import install_problem_handlers, problem_response
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(footprint_router)
     app.include_router(pact_router)
     app.include_router(pact_exchange_router)
+    app.include_router(telemetry_router)
     app.add_exception_handler(PactError, pact_error)
     app.include_router(resolver)
 

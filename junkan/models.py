@@ -1,5 +1,6 @@
 """Imports every domain's tables so that metadata and migrations see all of them."""
 
+from junkan.circularity.models import Batch, DailyAggregate, Reading  # noqa: F401
 from junkan.exchange.models import Grant, SealedOpening  # noqa: F401
 from junkan.footprint.models import (  # noqa: F401
     ActivityLine,

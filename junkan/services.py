@@ -1,5 +1,6 @@
 """Imports every domain's service so that the ledger knows every record type it vouches for."""
 
+import junkan.circularity.service  # noqa: F401
 import junkan.exchange.service  # noqa: F401
 import junkan.footprint.service  # noqa: F401
 import junkan.identity.service  # noqa: F401

@@ -1,0 +1,312 @@
+"""Telemetry ingest: readings stored once each (repeats and out-of-order data are fine), daily
+aggregates kept for charts and the health model, the passports' dynamic data kept current,
+and every accepted batch signed into the ledger."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import Date, cast, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from junkan.circularity.ingest import LIMITS, inflate, parse
+from junkan.circularity.models import Batch, DailyAggregate, Reading
+from junkan.errors import InvalidInput
+from junkan.identity.service import Caller
+from junkan.ledger.service import register_record_type, write
+from junkan.passport import service as passports
+from junkan.passport.models import Passport
+
+READING_COLUMNS = ("passport_id", "measured_at", *LIMITS, "events", "batch_id")
+DYNAMIC = {  # reading column -> passport dynamic attribute
+    "soce": "state_of_certified_energy",
+    "soc": "state_of_charge",
+    "full_cycles": "full_cycles",
+    "energy_throughput": "energy_throughput",
+}
+EVENT_ATTRIBUTES = {"deep_discharge": "deep_discharge_events", "overcharge": "overcharge_events"}
+
+
+def ingest(
+    session: Session,
+    caller: Caller,
+    body: bytes,
+    content_type: str,
+    content_encoding: str | None = None,
+    partial: bool = False,
+    passport_id: str | None = None,
+    channel: str = "api",
+) -> dict[str, Any]:
+    """Store an upload: all lines or none, unless `partial` (then the good lines only)."""
+    try:
+        text = inflate(body, content_encoding).decode("utf-8-sig")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read the upload: {exc}") from exc
+    only = passports.get_passport(session, passport_id) if passport_id else None
+    parsed = parse(text, content_type, only.battery_id if only else None)
+    rows, errors = _owned_rows(session, caller, parsed, only)
+    if errors and not partial:
+        raise InvalidInput(
+            f"{len(errors)} problem(s); nothing was stored",
+            errors=sorted(errors, key=lambda e: e["line"]),
+        )
+    if not rows:
+        raise InvalidInput("no reading to store", errors=errors)
+    batch = Batch(
+        id=str(uuid.uuid4()),
+        participant_id=caller.participant_id,
+        channel=channel,
+        received=len(rows),
+        stored=0,
+        digest=_digest(rows),
+    )
+    session.add(batch)
+    session.flush()
+    batch.stored = _insert(session, batch.id, rows)
+    write(session, batch, actor=caller.participant_id, kind="telemetry.batch", commit=False)
+    affected = _refresh_daily(session, rows)
+    _update_passports(session, caller, affected)
+    session.commit()
+    return {
+        "batch_id": batch.id,
+        "received": len(rows) + len(errors),
+        "stored": batch.stored,
+        "repeats": len(rows) - batch.stored,
+        "errors": sorted(errors, key=lambda e: e["line"]),
+    }
+
+
+def _owned_rows(session, caller, parsed, only) -> tuple[list[tuple], list[dict]]:
+    """Readings of live passports the caller operates, first of each (battery, time)."""
+    errors = list(parsed.errors)
+    by_battery: dict[str, Passport | str] = {}
+    for raw in {row[0] for row in parsed.rows}:
+        try:
+            by_battery[raw] = passports.normalize_battery_id(raw)
+        except ValueError as exc:
+            by_battery[raw] = f"!{exc}"
+    found = {
+        p.battery_id: p
+        for p in session.scalars(
+            select(Passport).where(
+                Passport.battery_id.in_([v for v in by_battery.values() if v[0] != "!"]),
+                Passport.superseded_by.is_(None),
+            )
+        )
+    }
+    rows, seen = [], set()
+    for line, (battery, *values) in zip(parsed.lines, parsed.rows, strict=True):
+        passport = found.get(by_battery[battery])
+        problem = None
+        if by_battery[battery][0] == "!":
+            problem = by_battery[battery][1:]
+        elif passport is None:
+            problem = f"no passport for battery {battery}"
+        elif only is not None and passport.id != only.id:
+            problem = f"belongs to another battery than {only.battery_id}"
+        elif not caller.acts_for(passport.operator_id):
+            problem = "only the battery's economic operator reports its telemetry"
+        elif passport.closed_at is not None:
+            problem = "the battery was recycled; its passport is closed"
+        if problem:
+            errors.append({"line": line, "field": "battery_id", "message": problem})
+            continue
+        key = (passport.id, values[0])
+        if key not in seen:
+            seen.add(key)
+            rows.append((passport.id, *values))
+    return rows, errors
+
+
+def _digest(rows: list[tuple]) -> str:
+    digest = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: (r[0], r[1])):
+        digest.update(json.dumps([row[0], row[1].isoformat(), *row[2:]]).encode())
+    return digest.hexdigest()
+
+
+# --- The bulk write ------------------------------------------------------------------------------
+
+
+def _insert(session: Session, batch_id: str, rows: list[tuple]) -> int:
+    """Insert, skipping readings already stored; returns how many were new."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return _insert_postgres(connection, batch_id, rows)
+    processor = Reading.__table__.c.measured_at.type.dialect_impl(
+        connection.dialect
+    ).bind_processor(connection.dialect)
+    columns = ", ".join(READING_COLUMNS)
+    placeholders = ", ".join("?" * len(READING_COLUMNS))
+    before = connection.exec_driver_sql("SELECT total_changes()").scalar()
+    connection.exec_driver_sql(
+        f"INSERT OR IGNORE INTO telemetry_readings ({columns}) VALUES ({placeholders})",  # noqa: S608
+        [
+            (r[0], processor(r[1]) if processor else r[1], *r[2:10], _json(r[10]), batch_id)
+            for r in rows
+        ],
+    )
+    return connection.exec_driver_sql("SELECT total_changes()").scalar() - before
+
+
+def _insert_postgres(connection, batch_id: str, rows: list[tuple]) -> int:
+    """COPY into a scratch table, then one INSERT … ON CONFLICT DO NOTHING: COPY's speed with
+    idempotency kept."""
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS telemetry_incoming "
+            "(LIKE telemetry_readings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        columns = ", ".join(READING_COLUMNS)
+        with cursor.copy(f"COPY telemetry_incoming ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((*r[:10], _json(r[10]), batch_id))
+        cursor.execute(
+            f"INSERT INTO telemetry_readings ({columns}) "  # noqa: S608 (fixed column names)
+            f"SELECT {columns} FROM telemetry_incoming "
+            "ON CONFLICT (passport_id, measured_at) DO NOTHING"
+        )
+        stored = cursor.rowcount
+        cursor.execute("TRUNCATE telemetry_incoming")
+    return stored
+
+
+def _json(events: list[str] | None) -> str | None:
+    return json.dumps(events) if events else None
+
+
+# --- Daily aggregates and the passports ----------------------------------------------------------
+
+
+def _day_of(connection):
+    if connection.dialect.name == "postgresql":
+        return cast(func.timezone("UTC", Reading.measured_at), Date)
+    return func.date(Reading.measured_at)
+
+
+def _refresh_daily(session: Session, rows: list[tuple]) -> dict[str, date]:
+    """Recompute the aggregates of every (battery, day) the upload touched, from the stored
+    readings, so repeats and late readings give the same result as an orderly feed."""
+    first_day: dict[str, date] = {}
+    for row in rows:
+        day = row[1].astimezone(UTC).date()
+        first_day[row[0]] = min(day, first_day.get(row[0], day))
+    day = _day_of(session.connection()).label("day")
+    rows_out = []
+    for passport_id, since in first_day.items():
+        start = datetime.combine(since, time(), tzinfo=UTC)
+        scope = (Reading.passport_id == passport_id, Reading.measured_at >= start)
+        stats = session.execute(
+            select(
+                day,
+                func.count(),
+                func.min(Reading.soce),
+                func.min(Reading.cell_temp_min),
+                func.max(Reading.cell_temp_max),
+            )
+            .where(*scope)
+            .group_by(day)
+        ).all()
+        last: dict[str, tuple] = {}
+        events: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for when, soce, cycles, throughput, kinds in session.execute(
+            select(
+                Reading.measured_at,
+                Reading.soce,
+                Reading.full_cycles,
+                Reading.energy_throughput,
+                Reading.events,
+            )
+            .where(*scope)
+            .order_by(Reading.measured_at)
+        ):
+            key = when.date().isoformat()
+            last[key] = (
+                soce if soce is not None else last.get(key, (None,))[0],
+                cycles,
+                throughput,
+            )
+            for kind in kinds or ():
+                events[key][kind] += 1
+        for when, count, soce_min, temp_min, temp_max in stats:
+            key = str(when)[:10]
+            soce_last, cycles, throughput = last.get(key, (None, None, None))
+            rows_out.append(
+                {
+                    "passport_id": passport_id,
+                    "day": date.fromisoformat(key),
+                    "readings": count,
+                    "soce_last": soce_last,
+                    "soce_min": soce_min,
+                    "full_cycles_last": cycles,
+                    "energy_throughput_last": throughput,
+                    "cell_temp_min": temp_min,
+                    "cell_temp_max": temp_max,
+                    "events": dict(events.get(key, {})),
+                }
+            )
+        session.execute(
+            delete(DailyAggregate).where(
+                DailyAggregate.passport_id == passport_id, DailyAggregate.day >= since
+            )
+        )
+    if rows_out:
+        session.execute(insert(DailyAggregate), rows_out)
+    return first_day
+
+
+def _update_passports(session: Session, caller: Caller, affected: dict[str, date]) -> None:
+    """The newest reading of each battery becomes its passport's dynamic data, if it is newer
+    than what the passport shows; negative-event counts are lifetime totals."""
+    latest = passports.latest_dynamic(session, list(affected))
+    for passport_id in affected:
+        newest = session.execute(
+            select(Reading)
+            .where(Reading.passport_id == passport_id)
+            .order_by(Reading.measured_at.desc())
+            .limit(1)
+        ).scalar_one()
+        values = {
+            attribute: getattr(newest, column)
+            for column, attribute in DYNAMIC.items()
+            if getattr(newest, column) is not None
+            and (
+                attribute not in latest[passport_id]
+                or latest[passport_id][attribute][1] < newest.measured_at
+            )
+        }
+        counts: dict[str, int] = defaultdict(int)
+        for daily in session.scalars(
+            select(DailyAggregate.events).where(DailyAggregate.passport_id == passport_id)
+        ):
+            for kind, count in daily.items():
+                counts[kind] += count
+        for kind, attribute in EVENT_ATTRIBUTES.items():
+            if latest[passport_id].get(attribute, (None,))[0] != counts.get(kind, 0):
+                values[attribute] = counts.get(kind, 0)
+        if values:
+            passports.add_dynamic(
+                session, caller, passport_id, newest.measured_at, values, commit=False
+            )
+
+
+# --- Reading back --------------------------------------------------------------------------------
+
+
+def daily(session: Session, passport_id: str) -> list[DailyAggregate]:
+    return list(
+        session.scalars(
+            select(DailyAggregate)
+            .where(DailyAggregate.passport_id == passport_id)
+            .order_by(DailyAggregate.day)
+        )
+    )
+
+
+register_record_type("telemetry-batch", Batch)

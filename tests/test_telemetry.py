@@ -1,0 +1,172 @@
+"""Telemetry ingest: idempotent, order-free, all-or-nothing by default, gzip and CSV, and the
+passport's dynamic data and daily aggregates kept current."""
+
+import gzip
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from junkan.circularity.models import DailyAggregate, Reading
+from junkan.ledger.verify import verify_database
+
+NMC = {
+    "battery_model": "AZ-NMC811-75",
+    "battery_category": "ev",
+    "manufacturer_name": "Aizu Motors Corporation",
+    "manufacturing_place": "Aizuwakamatsu, JP",
+    "manufacturing_date": "2026-01",
+    "battery_mass": 452.0,
+}
+START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+
+
+def _passport(client, member, battery="urn:junkan:battery:T1"):
+    response = client.post(
+        "/passports", headers=member.auth, json={"battery_id": battery, "data": NMC}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def _lines(readings):
+    return "\n".join(json.dumps(r) for r in readings).encode()
+
+
+def _readings(days, battery=None):
+    out = []
+    for day in range(days):
+        for hour in (0, 6):
+            reading = {
+                "measured_at": (START + timedelta(days=day, hours=hour)).isoformat(),
+                "soce": round(100 - 0.02 * day - 0.001 * hour, 4),
+                "soc": 80.0 - hour,
+                "voltage": 360.0,
+                "current": 12.5,
+                "cell_temp_min": 18.0,
+                "cell_temp_max": 31.0 + hour,
+                "full_cycles": day * 0.5 + hour / 24,
+                "energy_throughput": day * 37.5,
+            }
+            if battery:
+                reading["battery_id"] = battery
+            out.append(reading)
+    return out
+
+
+def _post(client, member, path, body, content_type="application/x-ndjson", **headers):
+    return client.post(
+        path, headers=member.auth | {"Content-Type": content_type} | headers, content=body
+    )
+
+
+def _count(session):
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(Reading))
+
+
+def test_readings_are_stored_once_in_any_order(client, session, carmaker):
+    passport = _passport(client, carmaker)
+    readings = _readings(10)
+    path = f"/passports/{passport}/telemetry"
+    first = _post(client, carmaker, path, _lines(list(reversed(readings[5:]))))
+    assert first.status_code == 200, first.text
+    assert first.json()["stored"] == 15
+    again = _post(client, carmaker, path, _lines(readings))  # repeats and older ones
+    assert again.json() | {"batch_id": None} == {
+        "batch_id": None,
+        "received": 20,
+        "stored": 5,
+        "repeats": 15,
+        "errors": [],
+    }
+    assert _count(session) == 20
+    shown = client.get(f"/passports/{passport}", headers=carmaker.auth).json()
+    assert shown["data"]["state_of_certified_energy"] == readings[-1]["soce"]
+    assert shown["dynamic_updated_at"]["state_of_certified_energy"].startswith("2026-06-10T14:00")
+    days = client.get(f"/passports/{passport}/telemetry/daily", headers=carmaker.auth).json()
+    assert [d["readings"] for d in days["data"]] == [2] * 10
+    assert days["data"][3]["soce_last"] == readings[7]["soce"]
+    assert days["data"][3]["cell_temp_max"] == 37.0
+    assert verify_database(session).ok
+
+
+def test_fleet_csv_gzip_and_events(client, session, carmaker):
+    _passport(client, carmaker, "urn:junkan:battery:F1")
+    _passport(client, carmaker, "urn:junkan:battery:F2")
+    rows = ["battery_id,measured_at,soce,events"]
+    rows += [f"urn:junkan:battery:F1,2026-06-0{d}T10:00:00Z,99.{d},deep_discharge" for d in (1, 2)]
+    rows += ["urn:junkan:battery:F2,2026-06-01T10:00:00Z,98.0,over_temperature;accident"]
+    body = gzip.compress("\n".join(rows).encode())
+    response = _post(
+        client, carmaker, "/telemetry", body, "text/csv", **{"Content-Encoding": "gzip"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["stored"] == 3
+    f1 = client.get(
+        "/id/urn:junkan:battery:F1", headers=carmaker.auth | {"Accept": "application/json"}
+    )
+    assert f1.json()["data"]["deep_discharge_events"] == 2
+    daily = session.scalars(select(DailyAggregate).order_by(DailyAggregate.day)).all()
+    assert {tuple(sorted(d.events)) for d in daily} == {
+        ("deep_discharge",),
+        ("accident", "over_temperature"),
+    }
+
+
+@pytest.mark.parametrize(
+    "line, field, message",
+    [
+        ({"measured_at": "2026-06-01T10:00:00Z", "soce": 120}, "soce", "outside 0…100"),
+        ({"measured_at": "2030-01-01T00:00:00Z", "soce": 90}, "measured_at", "future"),
+        ({"measured_at": "2026-06-01T10:00:00", "soce": 90}, "measured_at", "time zone"),
+        (
+            {"measured_at": "2026-06-01T10:00:00Z", "cell_temp_min": 40, "cell_temp_max": 30},
+            "cell_temp_min",
+            "above cell_temp_max",
+        ),
+        ({"measured_at": "2026-06-01T10:00:00Z", "events": ["meteor"]}, "events", "unknown kind"),
+        (
+            {"measured_at": "2026-06-01T10:00:00Z", "battery_id": "urn:junkan:battery:nope"},
+            "battery_id",
+            "no passport",
+        ),
+        ({"measured_at": "2026-06-01T10:00:00Z", "colour": "red"}, "colour", "not a telemetry"),
+    ],
+)
+def test_a_bad_line_is_named_and_nothing_is_stored(client, session, carmaker, line, field, message):
+    _passport(client, carmaker)
+    good = {"battery_id": "urn:junkan:battery:T1", "measured_at": "2026-06-01T09:00:00Z"}
+    bad = {"battery_id": "urn:junkan:battery:T1"} | line
+    response = _post(client, carmaker, "/telemetry", _lines([good, bad]))
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["line"] == 2 and error["field"] == field and message in error["message"]
+    assert _count(session) == 0
+    partial = _post(client, carmaker, "/telemetry?partial=true", _lines([good, bad]))
+    assert partial.status_code == 200 and partial.json()["stored"] == 1
+    assert partial.json()["errors"][0]["line"] == 2
+    assert _count(session) == 1
+
+
+def test_malformed_uploads_and_foreign_batteries(client, session, carmaker, make_member):
+    passport = _passport(client, carmaker)
+    broken = _post(client, carmaker, "/telemetry", b'{"battery_id": "x"\nnot json')
+    assert broken.status_code == 422 and broken.json()["errors"][0]["line"] == 1
+    damaged = _post(client, carmaker, "/telemetry", b"\x1f\x8b\x08garbage")
+    assert damaged.status_code == 422 and "gzip" in damaged.json()["detail"]
+    stranger = make_member("economic_operator")
+    foreign = _post(client, stranger, f"/passports/{passport}/telemetry", _lines(_readings(1)))
+    assert foreign.status_code == 422
+    assert "economic operator" in foreign.json()["errors"][0]["message"]
+    assert _count(session) == 0
+
+
+def test_condition_series_is_for_the_entitled_only(client, carmaker, make_member):
+    passport = _passport(client, carmaker)
+    _post(client, carmaker, f"/passports/{passport}/telemetry", _lines(_readings(2)))
+    assert client.get(f"/passports/{passport}/telemetry/daily").status_code == 403
+    recycler = make_member("recycler")
+    seen = client.get(f"/passports/{passport}/telemetry/daily", headers=recycler.auth)
+    assert seen.status_code == 200 and len(seen.json()["data"]) == 2
