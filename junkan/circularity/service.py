@@ -69,8 +69,7 @@ def ingest(
     session.flush()
     batch.stored = _insert(session, batch.id, rows)
     write(session, batch, actor=caller.participant_id, kind="telemetry.batch", commit=False)
-    affected = _refresh_daily(session, rows)
-    _update_passports(session, caller, affected)
+    _update_passports(session, caller, _refresh_daily(session, rows))
     session.commit()
     return {
         "batch_id": batch.id,
@@ -190,110 +189,115 @@ def _day_of(connection):
     return func.date(Reading.measured_at)
 
 
-def _refresh_daily(session: Session, rows: list[tuple]) -> dict[str, date]:
-    """Recompute the aggregates of every (battery, day) the upload touched, from the stored
-    readings, so repeats and late readings give the same result as an orderly feed."""
-    first_day: dict[str, date] = {}
-    for row in rows:
-        day = row[1].astimezone(UTC).date()
-        first_day[row[0]] = min(day, first_day.get(row[0], day))
+def _refresh_daily(session: Session, rows: list[tuple]) -> list[str]:
+    """Recompute the aggregates of the touched batteries from the earliest touched day on, from
+    the stored readings, so repeats and late readings give the same result as an orderly feed.
+    Three set-based queries, whatever the number of batteries."""
+    ids = sorted({row[0] for row in rows})
+    since = min(row[1] for row in rows).astimezone(UTC).date()
+    start = datetime.combine(since, time(), tzinfo=UTC)
     day = _day_of(session.connection()).label("day")
-    rows_out = []
-    for passport_id, since in first_day.items():
-        start = datetime.combine(since, time(), tzinfo=UTC)
-        scope = (Reading.passport_id == passport_id, Reading.measured_at >= start)
-        stats = session.execute(
-            select(
-                day,
-                func.count(),
-                func.min(Reading.soce),
-                func.min(Reading.cell_temp_min),
-                func.max(Reading.cell_temp_max),
-            )
-            .where(*scope)
-            .group_by(day)
-        ).all()
-        last: dict[str, tuple] = {}
-        events: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for when, soce, cycles, throughput, kinds in session.execute(
-            select(
-                Reading.measured_at,
-                Reading.soce,
-                Reading.full_cycles,
-                Reading.energy_throughput,
-                Reading.events,
-            )
-            .where(*scope)
-            .order_by(Reading.measured_at)
-        ):
-            key = when.date().isoformat()
-            last[key] = (
-                soce if soce is not None else last.get(key, (None,))[0],
-                cycles,
-                throughput,
-            )
-            for kind in kinds or ():
-                events[key][kind] += 1
-        for when, count, soce_min, temp_min, temp_max in stats:
-            key = str(when)[:10]
-            soce_last, cycles, throughput = last.get(key, (None, None, None))
-            rows_out.append(
-                {
-                    "passport_id": passport_id,
-                    "day": date.fromisoformat(key),
-                    "readings": count,
-                    "soce_last": soce_last,
-                    "soce_min": soce_min,
-                    "full_cycles_last": cycles,
-                    "energy_throughput_last": throughput,
-                    "cell_temp_min": temp_min,
-                    "cell_temp_max": temp_max,
-                    "events": dict(events.get(key, {})),
-                }
-            )
-        session.execute(
-            delete(DailyAggregate).where(
-                DailyAggregate.passport_id == passport_id, DailyAggregate.day >= since
-            )
+    scope = (Reading.passport_id.in_(ids), Reading.measured_at >= start)
+    stats = (
+        select(
+            Reading.passport_id,
+            day,
+            func.count().label("readings"),
+            func.min(Reading.soce).label("soce_min"),
+            func.min(Reading.cell_temp_min).label("cell_temp_min"),
+            func.max(Reading.cell_temp_max).label("cell_temp_max"),
+            func.max(Reading.measured_at).label("last_at"),
         )
-    if rows_out:
-        session.execute(insert(DailyAggregate), rows_out)
-    return first_day
-
-
-def _update_passports(session: Session, caller: Caller, affected: dict[str, date]) -> None:
-    """The newest reading of each battery becomes its passport's dynamic data, if it is newer
-    than what the passport shows; negative-event counts are lifetime totals."""
-    latest = passports.latest_dynamic(session, list(affected))
-    for passport_id in affected:
-        newest = session.execute(
-            select(Reading)
-            .where(Reading.passport_id == passport_id)
-            .order_by(Reading.measured_at.desc())
-            .limit(1)
-        ).scalar_one()
-        values = {
-            attribute: getattr(newest, column)
-            for column, attribute in DYNAMIC.items()
-            if getattr(newest, column) is not None
-            and (
-                attribute not in latest[passport_id]
-                or latest[passport_id][attribute][1] < newest.measured_at
-            )
+        .where(*scope)
+        .group_by(Reading.passport_id, day)
+        .subquery()
+    )
+    latest = session.execute(
+        select(
+            stats,
+            Reading.soce,
+            Reading.full_cycles,
+            Reading.energy_throughput,
+        ).join(
+            Reading,
+            (Reading.passport_id == stats.c.passport_id) & (Reading.measured_at == stats.c.last_at),
+        )
+    ).all()
+    events: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for passport_id, when, kinds in session.execute(
+        select(Reading.passport_id, Reading.measured_at, Reading.events).where(
+            *scope, Reading.events.is_not(None)
+        )
+    ):
+        for kind in kinds or ():
+            events[(passport_id, when.astimezone(UTC).date().isoformat())][kind] += 1
+    session.execute(
+        delete(DailyAggregate).where(
+            DailyAggregate.passport_id.in_(ids), DailyAggregate.day >= since
+        )
+    )
+    fresh = [
+        {
+            "passport_id": row.passport_id,
+            "day": date.fromisoformat(str(row.day)[:10]),
+            "readings": row.readings,
+            "soce_last": row.soce,
+            "soce_min": row.soce_min,
+            "full_cycles_last": row.full_cycles,
+            "energy_throughput_last": row.energy_throughput,
+            "cell_temp_min": row.cell_temp_min,
+            "cell_temp_max": row.cell_temp_max,
+            "events": dict(events.get((row.passport_id, str(row.day)[:10]), {})),
         }
-        counts: dict[str, int] = defaultdict(int)
-        for daily in session.scalars(
-            select(DailyAggregate.events).where(DailyAggregate.passport_id == passport_id)
-        ):
-            for kind, count in daily.items():
-                counts[kind] += count
+        for row in latest
+    ]
+    if fresh:
+        session.execute(insert(DailyAggregate), fresh)
+    return ids
+
+
+def _update_passports(session: Session, caller: Caller, ids: list[str]) -> None:
+    """The newest reading of each battery becomes its passport's dynamic data, if it is newer
+    than what the passport shows; negative-event counts are lifetime totals. One signature."""
+    latest = passports.latest_dynamic(session, ids)
+    newest_at = (
+        select(Reading.passport_id, func.max(Reading.measured_at).label("at"))
+        .where(Reading.passport_id.in_(ids))
+        .group_by(Reading.passport_id)
+        .subquery()
+    )
+    newest = session.scalars(
+        select(Reading).join(
+            newest_at,
+            (Reading.passport_id == newest_at.c.passport_id)
+            & (Reading.measured_at == newest_at.c.at),
+        )
+    ).all()
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for passport_id, daily_events in session.execute(
+        select(DailyAggregate.passport_id, DailyAggregate.events).where(
+            DailyAggregate.passport_id.in_(ids)
+        )
+    ):
+        for kind, count in daily_events.items():
+            counts[passport_id][kind] += count
+    items = []
+    for reading in newest:
+        shown = latest[reading.passport_id]
+        values = {
+            attribute: getattr(reading, column)
+            for column, attribute in DYNAMIC.items()
+            if getattr(reading, column) is not None
+            and (attribute not in shown or shown[attribute][1] < reading.measured_at)
+        }
         for kind, attribute in EVENT_ATTRIBUTES.items():
-            if latest[passport_id].get(attribute, (None,))[0] != counts.get(kind, 0):
-                values[attribute] = counts.get(kind, 0)
+            total = counts[reading.passport_id].get(kind, 0)
+            if shown.get(attribute, (None,))[0] != total and (total or attribute in shown):
+                values[attribute] = total
         if values:
-            passports.add_dynamic(
-                session, caller, passport_id, newest.measured_at, values, commit=False
-            )
+            items.append((reading.passport_id, reading.measured_at, values))
+    if items:
+        passports.add_dynamic_many(session, caller, items, commit=False)
 
 
 # --- Reading back --------------------------------------------------------------------------------

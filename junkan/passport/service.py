@@ -379,28 +379,41 @@ def add_dynamic(
     values: dict[str, Any],
     commit: bool = True,
 ) -> list[DynamicValue]:
-    """Timestamped condition data; each reading is its own ledger entry (the bulk path)."""
-    passport = _operated(session, caller, passport_id)
-    cleaned, errors = clean_data(values, dynamic_allowed=True, prefix="values")
-    for key in cleaned:
-        if not BY_KEY[key].dynamic:
-            errors.append({"field": f"values.{key}", "message": "is static: PATCH the passport"})
-    if measured_at.tzinfo is None:
-        errors.append({"field": "measured_at", "message": "needs a time zone"})
-    elif measured_at > utcnow():
-        errors.append({"field": "measured_at", "message": "is in the future"})
-    if errors:
-        raise invalid_input(errors)
-    rows = [
-        DynamicValue(
-            passport_id=passport.id,
-            attribute=key,
-            value=value,
-            measured_at=measured_at,
-            recorded_at=utcnow(),
-        )
-        for key, value in cleaned.items()
-    ]
+    """Timestamped condition data; each reading is its own ledger entry."""
+    return add_dynamic_many(session, caller, [(passport_id, measured_at, values)], commit)
+
+
+def add_dynamic_many(
+    session: Session,
+    caller: Caller,
+    items: list[tuple[str, datetime, dict[str, Any]]],
+    commit: bool = True,
+) -> list[DynamicValue]:
+    """Dynamic data of many passports at once, recorded under one signature (the bulk path)."""
+    rows = []
+    for passport_id, measured_at, values in items:
+        passport = _operated(session, caller, passport_id)
+        cleaned, errors = clean_data(values, dynamic_allowed=True, prefix="values")
+        for key in cleaned:
+            if not BY_KEY[key].dynamic:
+                message = "is static: PATCH the passport"
+                errors.append({"field": f"values.{key}", "message": message})
+        if measured_at.tzinfo is None:
+            errors.append({"field": "measured_at", "message": "needs a time zone"})
+        elif measured_at > utcnow():
+            errors.append({"field": "measured_at", "message": "is in the future"})
+        if errors:
+            raise invalid_input(errors)
+        rows += [
+            DynamicValue(
+                passport_id=passport.id,
+                attribute=key,
+                value=value,
+                measured_at=measured_at,
+                recorded_at=utcnow(),
+            )
+            for key, value in cleaned.items()
+        ]
     session.add_all(rows)
     session.flush()
     record_many(
