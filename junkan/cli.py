@@ -32,6 +32,8 @@ app.add_typer(participant_app, name="participant")
 app.add_typer(client_app, name="client")
 pact_app = typer.Typer(help="Footprint exchange with other PACT hosts.", no_args_is_help=True)
 app.add_typer(pact_app, name="pact")
+telemetry_app = typer.Typer(help="Battery telemetry.", no_args_is_help=True)
+app.add_typer(telemetry_app, name="telemetry")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -391,6 +393,48 @@ def pact_deliver() -> None:
     with open_session() as session:
         delivered = deliver_due(session)
     console.print(f"{delivered} event(s) delivered")
+
+
+@telemetry_app.command("listen")
+def telemetry_listen(
+    as_participant: Annotated[
+        str, typer.Option("--as", help="The economic operator whose batteries report.")
+    ],
+    host: Annotated[str, typer.Option(help="MQTT broker host.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="MQTT broker port.")] = 1883,
+    flush_seconds: Annotated[float, typer.Option(min=0.1, help="Store a batch this often.")] = 2.0,
+) -> None:
+    """Store readings published to junkan/telemetry/{battery-id} (JSON reading or JSON lines)."""
+    import logging
+
+    import junkan.services  # noqa: F401  (every record type the ledger vouches for)
+    from junkan.circularity.mqtt import listen, wait_for_broker
+    from junkan.identity.service import Caller, resolve_participant
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine, settings.key_dir)
+    with sessions() as session:
+        participant = resolve_participant(session, as_participant)
+        caller = Caller(
+            participant_id=participant.id,
+            roles=frozenset(participant.role_names),
+            name=participant.name,
+        )
+    if not wait_for_broker(host, port):
+        raise fail(f"no MQTT broker answers at {host}:{port}")
+    console.print(f"Listening on {host}:{port} junkan/telemetry/# for {participant.name}")
+    listen(
+        sessions,
+        caller,
+        host,
+        port,
+        flush_seconds,
+        on_batch=lambda r: console.print(
+            f"stored {r['stored']} reading(s), {len(r['errors'])} refused"
+        ),
+    )
 
 
 @app.command()

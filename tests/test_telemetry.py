@@ -170,3 +170,54 @@ def test_condition_series_is_for_the_entitled_only(client, carmaker, make_member
     recycler = make_member("recycler")
     seen = client.get(f"/passports/{passport}/telemetry/daily", headers=recycler.auth)
     assert seen.status_code == 200 and len(seen.json()["data"]) == 2
+
+
+def test_mqtt_readings_reach_the_passport(app, client, session, carmaker):
+    import threading
+    import time
+
+    import paho.mqtt.publish as publish
+
+    from junkan.circularity.mqtt import listen, wait_for_broker
+    from junkan.identity.service import Caller
+
+    if not wait_for_broker("127.0.0.1", 1883, seconds=1):
+        pytest.skip("no MQTT broker answers on 127.0.0.1:1883")
+    _passport(client, carmaker, "urn:junkan:battery:M1")
+    caller = Caller(participant_id=carmaker.id, roles=frozenset({"economic_operator"}))
+    stop, batches = threading.Event(), []
+    listener = threading.Thread(
+        target=listen,
+        args=(app.state.sessionmaker, caller),
+        kwargs={"flush_seconds": 0.2, "stop": stop, "on_batch": batches.append},
+        daemon=True,
+    )
+    listener.start()
+    time.sleep(0.5)  # subscribed
+    topic = "junkan/telemetry/urn:junkan:battery:M1"
+    messages = [
+        {
+            "topic": topic,
+            "payload": json.dumps({"measured_at": f"2026-06-0{d}T10:00:00Z", "soce": 99.0 - d}),
+            "qos": 1,
+        }
+        for d in (1, 2, 3)
+    ] + [
+        {
+            "topic": topic,
+            "payload": '{"measured_at": "2026-06-04T10:00:00Z", "soce": 140}',
+            "qos": 1,
+        }
+    ]
+    publish.multiple(messages, hostname="127.0.0.1", port=1883)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and sum(b["stored"] for b in batches) < 3:
+        time.sleep(0.1)
+    stop.set()
+    listener.join(timeout=5)
+    assert sum(b["stored"] for b in batches) == 3
+    assert any("outside 0…100" in e["message"] for b in batches for e in b["errors"])
+    shown = client.get(
+        "/id/urn:junkan:battery:M1", headers=carmaker.auth | {"Accept": "application/json"}
+    )
+    assert shown.json()["data"]["state_of_certified_energy"] == 96.0
