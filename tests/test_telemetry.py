@@ -221,3 +221,51 @@ def test_mqtt_readings_reach_the_passport(app, client, session, carmaker):
         "/id/urn:junkan:battery:M1", headers=carmaker.auth | {"Accept": "application/json"}
     )
     assert shown.json()["data"]["state_of_certified_energy"] == 96.0
+
+
+def test_health_from_uploaded_telemetry(client, carmaker, make_member):
+    from junkan.circularity.health import synthetic_history
+
+    passport = client.post(
+        "/passports",
+        headers=carmaker.auth,
+        json={
+            "battery_id": "urn:junkan:battery:H1",
+            "data": NMC
+            | {
+                "capacity_threshold_for_exhaustion": 70.0,
+                "rated_energy": 75.0,
+                "battery_chemistry": "NMC811",
+                "warranty_period": 96,
+            },
+        },
+    ).json()["id"]
+    history = synthetic_history(400, 1.0, a=0.3, b=0.004, noise_sd=0.05, seed=7)
+    readings = [
+        {
+            "measured_at": f"{p.day.isoformat()}T12:00:00Z",
+            "soce": min(100.0, round(p.soce_percent, 4)),
+            "full_cycles": p.full_cycles,
+        }
+        for p in history
+    ]
+    stored = _post(client, carmaker, f"/passports/{passport}/telemetry", _lines(readings))
+    assert stored.status_code == 200, stored.text
+    assert stored.json()["stored"] == 400
+    report = client.get(
+        f"/passports/{passport}/health?new_price_per_kwh=120", headers=carmaker.auth
+    ).json()
+    assert report["rul_status"] == "estimated"
+    assert report["fit"]["a"] == pytest.approx(0.3, rel=0.1)
+    assert report["fit"]["b"] == pytest.approx(0.004, rel=0.2)
+    # SOCE reaches 70 % where 0.3 sqrt(N) + 0.004 N = 30: N ~ 3,234 cycles, 1 cycle a day
+    assert report["rul_days"] == pytest.approx(3234 - 399, rel=0.05)
+    assert report["rul_days_low"] < report["rul_days"] < report["rul_days_high"]
+    assert report["grade"] == "A" and report["grade_reasons"]
+    assert report["residual_value"]["value"] > 0
+    chart = client.get(f"/passports/{passport}/health/chart", headers=carmaker.auth)
+    assert chart.status_code == 200 and "Plotly.newPlot" in chart.text
+    assert 'src="http' not in chart.text  # plotly.js inlined: works on a closed network
+    assert client.get(f"/passports/{passport}/health").status_code == 403
+    fleet = client.get("/fleet/health", headers=carmaker.auth).json()
+    assert fleet["total"] == 1 and fleet["grades"]["A"] == 1

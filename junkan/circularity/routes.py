@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
+from dataclasses import asdict
+from typing import Annotated
 
-from junkan.circularity import service
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from junkan.circularity import charts, health, service
 from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep
 from junkan.errors import Forbidden, InvalidInput
 from junkan.passport import service as passports
 from junkan.passport.attributes import Access
+from junkan.passport.models import Passport
 
 router = APIRouter(tags=["telemetry"])
 UPLOAD = {
@@ -61,12 +67,17 @@ async def battery_telemetry(
     return await _upload(request, session, caller, partial, passport_id)
 
 
-@router.get("/passports/{passport_id}/telemetry/daily")
-def daily(passport_id: str, session: SessionDep, caller: CallerDep):
-    """Daily aggregates for charts: for those who may see the battery's condition data."""
+def _entitled(session, caller, passport_id: str):
     passport = passports.get_passport(session, passport_id)
     if Access.LEGITIMATE_INTEREST not in passports.access_levels(caller, passport):
         raise Forbidden("condition data is for the operator and persons with a legitimate interest")
+    return passport
+
+
+@router.get("/passports/{passport_id}/telemetry/daily")
+def daily(passport_id: str, session: SessionDep, caller: CallerDep):
+    """Daily aggregates for charts: for those who may see the battery's condition data."""
+    _entitled(session, caller, passport_id)
     return {
         "data": [
             {
@@ -83,3 +94,53 @@ def daily(passport_id: str, session: SessionDep, caller: CallerDep):
             for d in service.daily(session, passport_id)
         ]
     }
+
+
+@router.get("/passports/{passport_id}/health")
+def battery_health(
+    passport_id: str,
+    session: SessionDep,
+    caller: CallerDep,
+    new_price_per_kwh: Annotated[float | None, Query(gt=0, le=10_000)] = None,
+):
+    """State of health: SOCE, capacity fade, remaining useful life with its band, negative
+    events, residual value (with new_price_per_kwh) and second-life grade with its reasons.
+    The model is in docs/state-of-health.md."""
+    passport = _entitled(session, caller, passport_id)
+    report, _ = service.health_report(session, passport, new_price_per_kwh)
+    return asdict(report)
+
+
+@router.get("/passports/{passport_id}/health/chart", response_class=HTMLResponse)
+def battery_health_chart(passport_id: str, session: SessionDep, caller: CallerDep):
+    """SOCE over time with the fitted fade and the remaining-useful-life band (HTML)."""
+    passport = _entitled(session, caller, passport_id)
+    report, days = service.health_report(session, passport)
+    usable = [d for d in days if d.soce_last is not None]
+    return charts.soce_chart(
+        report,
+        [d.day for d in usable],
+        [d.soce_last for d in usable],
+        [d.full_cycles_last for d in usable],
+        f"{passport.battery_id}: state of certified energy",
+    )
+
+
+@router.get("/fleet/health")
+def fleet_health(
+    session: SessionDep,
+    caller: ParticipantCallerDep,
+    battery_model: str | None = None,
+    chart: bool = False,
+):
+    """Your batteries' state-of-health distribution (SOCE bins, grades); chart=true for HTML."""
+    query = select(Passport).where(
+        Passport.operator_id == caller.participant_id, Passport.superseded_by.is_(None)
+    )
+    if battery_model:
+        query = query.where(Passport.battery_model == battery_model)
+    reports = [service.health_report(session, p)[0] for p in session.scalars(query.limit(5000))]
+    distribution = health.fleet_distribution(reports)
+    if chart:
+        return HTMLResponse(charts.fleet_chart(distribution, battery_model or "All batteries"))
+    return asdict(distribution)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Date, cast, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from junkan.circularity import health
 from junkan.circularity.ingest import LIMITS, inflate, parse
 from junkan.circularity.models import Batch, DailyAggregate, Reading
 from junkan.errors import InvalidInput
@@ -311,6 +312,35 @@ def daily(session: Session, passport_id: str) -> list[DailyAggregate]:
             .order_by(DailyAggregate.day)
         )
     )
+
+
+def health_report(
+    session: Session, passport: Passport, new_price_per_kwh: float | None = None
+) -> tuple[health.HealthReport, list[DailyAggregate]]:
+    """The battery's state of health from its daily history and its passport's ratings."""
+    days = daily(session, passport.id)
+    history = [
+        health.HealthPoint(
+            day=d.day,
+            soce_percent=d.soce_last,
+            full_cycles=d.full_cycles_last,
+            **{kind: d.events.get(kind, 0) for kind in health.EVENT_KINDS},
+        )
+        for d in days
+        if d.soce_last is not None and d.full_cycles_last is not None
+    ]
+    data = passport.data
+    warranty = data.get("warranty_period")
+    report = health.assess(
+        history,
+        capacity_threshold_percent=data.get("capacity_threshold_for_exhaustion", 70.0),
+        expected_lifetime_cycles=data.get("expected_lifetime_cycles"),
+        warranty_years=warranty / 12 if warranty else None,
+        rated_energy_kwh=data.get("rated_energy"),
+        chemistry=data.get("battery_chemistry"),
+        new_price_per_kwh=new_price_per_kwh,
+    )
+    return report, days
 
 
 register_record_type("telemetry-batch", Batch)
