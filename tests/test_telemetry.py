@@ -269,3 +269,25 @@ def test_health_from_uploaded_telemetry(client, carmaker, make_member):
     assert client.get(f"/passports/{passport}/health").status_code == 403
     fleet = client.get("/fleet/health", headers=carmaker.auth).json()
     assert fleet["total"] == 1 and fleet["grades"]["A"] == 1
+
+
+def test_the_demo_has_two_years_of_telemetry_and_two_ended_lives(session, tmp_path):
+    from junkan.circularity.service import health_report
+    from junkan.demo import run_demo
+    from junkan.passport.models import Passport
+
+    run_demo(session, tmp_path / "credentials.json", passports=60)
+    assert _count(session) == 36 * 730
+    repurposed = session.scalar(select(Passport).where(Passport.status == "repurposed"))
+    assert repurposed.predecessor_id and repurposed.category == "stationary"
+    closed = session.scalar(select(Passport).where(Passport.closed_at.is_not(None)))
+    assert closed.status == "waste"
+    live = session.scalars(
+        select(Passport).where(Passport.battery_model == "SBS-LFP-100").limit(3)
+    ).all()
+    reports = [health_report(session, p)[0] for p in live]
+    assert {r.rul_status for r in reports} <= {"estimated", "beyond_horizon"}
+    assert all(r.grade in ("A", "B") for r in reports)
+    before = _count(session)
+    run_demo(session, tmp_path / "credentials.json", passports=60)  # idempotent
+    assert _count(session) == before
