@@ -61,8 +61,8 @@ class DailyAggregate(Base):
 
 
 class Batch(Base):
-    """One accepted upload: its readings are vouched for by one ledger entry over their digest,
-    so a million readings cost one signature, and any later change to them shows."""
+    """One accepted upload, vouched for by one ledger entry over the digest of what was sent:
+    a million readings cost one signature, and the sender can prove what it delivered."""
 
     __tablename__ = "telemetry_batches"
 
@@ -71,5 +71,5 @@ class Batch(Base):
     channel: Mapped[str] = mapped_column(String(20))  # api | mqtt
     received: Mapped[int] = mapped_column(Integer)
     stored: Mapped[int] = mapped_column(Integer)  # the rest were repeats
-    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical readings
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the upload as received
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
