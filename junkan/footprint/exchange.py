@@ -338,23 +338,20 @@ def reject(
 
 
 def _answer(session, caller, request, kind, data, base_url, footprint_ids) -> FootprintRequest:
-    source = f"{base_url}/{request.spec_version}/events"
-    event = _event(request.spec_version, kind, str(uuid.uuid4()), source, data)
-    outbox = _outbound(
-        caller.participant_id, host_root(request.counterpart), request.spec_version, event
-    )
-    outbox.url = _events_url(request.counterpart, request.spec_version)
+    _reply(session, caller, request, kind, data, base_url)
     request.status = "fulfilled" if kind == "request_fulfilled" else "rejected"
     request.answer = {"footprints": footprint_ids} if footprint_ids else {"error": data["error"]}
     request.answered_at = utcnow()
-    session.add(outbox)
     write(session, request, actor=caller.participant_id, kind=f"pact.request.{request.status}")
     return request
 
 
-def _events_url(source: str, version: int) -> str:
-    root = host_root(source)
-    return f"{root}/{version}/events"
+def _reply(session, caller, request: FootprintRequest, kind: str, data: dict, base_url: str):
+    """Queue an event for the host a received request came from."""
+    source = f"{base_url}/{request.spec_version}/events"
+    event = _event(request.spec_version, kind, str(uuid.uuid4()), source, data)
+    host = host_root(request.counterpart)
+    session.add(_outbound(caller.participant_id, host, request.spec_version, event))
 
 
 # --- Published updates ---------------------------------------------------------------------------
@@ -392,15 +389,7 @@ def publish_update(session: Session, caller: Caller, footprint: Footprint, base_
             datetime.now(UTC) + timedelta(days=365),
             commit=False,
         )
-        source = f"{base_url}/{request.spec_version}/events"
-        event = _event(
-            request.spec_version, "published", str(uuid.uuid4()), source, {"pfIds": [footprint.id]}
-        )
-        outbox = _outbound(
-            caller.participant_id, host_root(request.counterpart), request.spec_version, event
-        )
-        outbox.url = _events_url(request.counterpart, request.spec_version)
-        session.add(outbox)
+        _reply(session, caller, request, "published", {"pfIds": [footprint.id]}, base_url)
     session.commit()
     return len(told)
 
@@ -415,8 +404,7 @@ def fetch_published(
     partners = session.scalars(select(PartnerHost).where(PartnerHost.base_url == host))
     with http or httpx.Client(timeout=TIMEOUT) as client:
         for partner in partners:
-            secret = keyring(session).open(partner.secret_sealed, f"pact-partner:{partner.id}")
-            token = obtain_token(client, host, partner.client_id, secret.decode())
+            token = _partner_token(session, client, partner)
             for pf_id in event["data"].get("pfIds", []):
                 response = client.get(
                     f"{host}/{version}/footprints/{pf_id}",
@@ -478,9 +466,12 @@ def deliver_due(session: Session, client: httpx.Client | None = None) -> int:
 
 
 def _token(session: Session, http: httpx.Client, participant_id: str, base_url: str) -> str:
-    partner = _partner(session, participant_id, base_url)
+    return _partner_token(session, http, _partner(session, participant_id, base_url))
+
+
+def _partner_token(session: Session, http: httpx.Client, partner: PartnerHost) -> str:
     secret = keyring(session).open(partner.secret_sealed, f"pact-partner:{partner.id}").decode()
-    return obtain_token(http, base_url, partner.client_id, secret)
+    return obtain_token(http, partner.base_url, partner.client_id, secret)
 
 
 def obtain_token(http: httpx.Client, base_url: str, client_id: str, secret: str) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from junkan.db import utcnow
 from junkan.exchange.models import Grant
 from junkan.footprint import formats
-from junkan.footprint.models import EmissionFactor, Footprint, Product
+from junkan.footprint.models import Contribution, EmissionFactor, Footprint, Product
 from junkan.identity.models import Participant
 from junkan.identity.service import Caller
 
@@ -115,8 +115,6 @@ def _optional(value: float | None) -> Decimal | None:
 
 
 def _factor_ids(session: Session, footprint: Footprint) -> list[str]:
-    from junkan.footprint.models import Contribution
-
     vias = session.scalars(
         select(Contribution.via).where(Contribution.footprint_id == footprint.id)
     )

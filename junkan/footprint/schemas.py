@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from junkan.footprint.formats import REGIONS
+
 
 class Stage(StrEnum):
     """The EU battery carbon-footprint life-cycle stages (use stage excluded by the rules)."""
@@ -50,8 +52,6 @@ class ProductDetails(BaseModel):
     @field_validator("un_region")
     @classmethod
     def _region(cls, value: str | None) -> str | None:
-        from junkan.footprint.formats import REGIONS
-
         if value is not None and value not in REGIONS:
             raise ValueError(f"one of the UN M49 regions: {', '.join(REGIONS)}")
         return value
