@@ -139,7 +139,7 @@ def fleet_health(
     )
     if battery_model:
         query = query.where(Passport.battery_model == battery_model)
-    reports = [service.health_report(session, p)[0] for p in session.scalars(query.limit(5000))]
+    reports = service.fleet_reports(session, list(session.scalars(query.limit(5000))))
     distribution = health.fleet_distribution(reports)
     if chart:
         return HTMLResponse(charts.fleet_chart(distribution, battery_model or "All batteries"))

@@ -307,11 +307,27 @@ def daily(session: Session, passport_id: str) -> list[DailyAggregate]:
     )
 
 
+def fleet_reports(session: Session, fleet: list[Passport]) -> list[health.HealthReport]:
+    """Every battery's report, with all their daily history read in one query."""
+    days: dict[str, list[DailyAggregate]] = defaultdict(list)
+    for row in session.scalars(
+        select(DailyAggregate)
+        .where(DailyAggregate.passport_id.in_([p.id for p in fleet]))
+        .order_by(DailyAggregate.day)
+    ):
+        days[row.passport_id].append(row)
+    return [health_report(session, p, days=days[p.id])[0] for p in fleet]
+
+
 def health_report(
-    session: Session, passport: Passport, new_price_per_kwh: float | None = None
+    session: Session,
+    passport: Passport,
+    new_price_per_kwh: float | None = None,
+    days: list[DailyAggregate] | None = None,
 ) -> tuple[health.HealthReport, list[DailyAggregate]]:
     """The battery's state of health from its daily history and its passport's ratings."""
-    days = daily(session, passport.id)
+    if days is None:
+        days = daily(session, passport.id)
     history = [
         health.HealthPoint(
             day=d.day,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
@@ -298,20 +297,26 @@ def compute(
 
 
 def _reachable(session: Session, root: Product) -> list[Product]:
-    seen, queue, found = {root.id}, deque([root]), [root]
-    while queue:
-        product = queue.popleft()
-        for child_id in session.scalars(
-            select(Component.component_product_id).where(
-                Component.product_id == product.id, Component.component_product_id.is_not(None)
+    """The root and every own product below it: one query per level of the bill."""
+    found, frontier = {root.id: root}, [root.id]
+    while frontier:
+        children = (
+            set(
+                session.scalars(
+                    select(Component.component_product_id).where(
+                        Component.product_id.in_(frontier),
+                        Component.component_product_id.is_not(None),
+                    )
+                )
             )
-        ):
-            if child_id not in seen:
-                seen.add(child_id)
-                child = session.get(Product, child_id)
-                found.append(child)
-                queue.append(child)
-    return found
+            - found.keys()
+        )
+        frontier = sorted(children)
+        if frontier:
+            found |= {
+                p.id: p for p in session.scalars(select(Product).where(Product.id.in_(frontier)))
+            }
+    return list(found.values())
 
 
 def _by_product(session: Session, model, index: dict[str, int]) -> dict[str, list]:
