@@ -344,6 +344,7 @@ def assess(
     used, life = None, expected_lifetime_cycles
     if life is not None and _finite(life) and float(life) > 0:
         used = 100.0 * n_now / float(life)
+        used = used if math.isfinite(used) else None  # a near-zero lifetime overflows
 
     grade_, reasons = grade(soce_now, fit, status, events)
     value, value_reason = residual_value(
