@@ -15,6 +15,7 @@ from junkan import __version__
 from junkan.circularity.routes import router as telemetry_router
 from junkan.config import Settings, get_settings
 from junkan.db import make_engine, make_sessionmaker
+from junkan.diligence.routes import router as diligence_router
 from junkan.errors import install_problem_handlers, problem_response
 from junkan.exchange.routes import router as exchange_router
 from junkan.footprint.exchange import deliver_due
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pact_router)
     app.include_router(pact_exchange_router)
     app.include_router(telemetry_router)
+    app.include_router(diligence_router)
     app.add_exception_handler(PactError, pact_error)
     app.include_router(resolver)
 

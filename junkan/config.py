@@ -40,6 +40,29 @@ class Settings(BaseSettings):
         "class in kgCO2e/kWh (null: no bound, the worst class). Provisional: the delegated "
         "act that fixes them is not adopted; set the adopted values here (JSON) when it is.",
     )
+    feoc_jurisdictions: list[str] = Field(
+        default=["CN", "KP", "RU", "IR"],
+        description="Jurisdictions of concern for the US IRA FEOC check (ISO 3166-1 alpha-2); "
+        "the default is the covered nations of 10 U.S.C. 4872.",
+    )
+    feoc_threshold_percent: float = Field(
+        default=25.0,
+        gt=0,
+        le=100,
+        description="Effective holding by jurisdictions of concern that makes an entity one.",
+    )
+    crma_cap_percent: float = Field(
+        default=65.0, gt=0, le=100, description="CRMA Art. 5(1)(d): most from one third country."
+    )
+    dd_unknown_share_percent: float = Field(
+        default=5.0, ge=0, le=100, description="Unknown-origin share above which a finding is made."
+    )
+    dd_audit_max_age_days: int = Field(default=3 * 365, gt=0)
+    cahra_file: Path | None = Field(
+        default=None,
+        description="CSV of conflict-affected and high-risk areas (country, region, note); "
+        "default: the seed list shipped in junkan/diligence/data.",
+    )
 
     @property
     def base_url(self) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from junkan.circularity.demo import seed_telemetry
 from junkan.config import Settings
+from junkan.diligence.demo import seed_diligence
 from junkan.footprint.demo import seed_footprints
 from junkan.identity.demo import seed_cast
 from junkan.identity.service import Caller
@@ -29,6 +30,7 @@ def run_demo(
     seed_passports(session, callers, passports)
     seed_footprints(session, callers, class_boundaries or Settings().cfp_class_boundaries)
     seed_telemetry(session, callers)
+    seed_diligence(session, callers, Settings())
     credentials_path.parent.mkdir(parents=True, exist_ok=True)
     credentials_path.write_text(
         json.dumps({"participants": participants}, indent=2, ensure_ascii=False) + "\n",

@@ -1,6 +1,18 @@
 """Imports every domain's tables so that metadata and migrations see all of them."""
 
 from junkan.circularity.models import Batch, DailyAggregate, Reading  # noqa: F401
+from junkan.diligence.models import (  # noqa: F401
+    Assessment,
+    Audit,
+    Certification,
+    Entity,
+    Finding,
+    Lot,
+    LotInput,
+    MitigationAction,
+    Ownership,
+    SupplySite,
+)
 from junkan.exchange.models import Grant, SealedOpening  # noqa: F401
 from junkan.footprint.models import (  # noqa: F401
     ActivityLine,

@@ -102,6 +102,24 @@ def revoke_grant(session: Session, owner_id: str, grant_id: str) -> Grant:
     return grant
 
 
+def active_grant(session: Session, caller: Caller, subject: str, owner_id: str) -> Grant | None:
+    """The grant, if any, under which the caller may read the owner's record now."""
+    if caller.is_anonymous:
+        return None
+    prefix = subject.partition(":")[0]
+    return session.scalar(
+        select(Grant)
+        .where(
+            Grant.owner_id == owner_id,
+            Grant.grantee_id == caller.participant_id,
+            Grant.subject.in_([subject, f"{prefix}:*"]),
+            Grant.revoked_at.is_(None),
+            Grant.valid_until > utcnow(),
+        )
+        .limit(1)
+    )
+
+
 def authorize_read(session: Session, caller: Caller, subject: str, owner_id: str) -> None:
     """Let the owner through; let a grantee through and log the read; refuse everyone else.
 
@@ -109,21 +127,7 @@ def authorize_read(session: Session, caller: Caller, subject: str, owner_id: str
     """
     if caller.acts_for(owner_id):
         return
-    if caller.is_anonymous:
-        raise Forbidden(f"{subject} is confidential to its owner and its grantees")
-    prefix = subject.partition(":")[0]
-    now = utcnow()
-    grant = session.scalar(
-        select(Grant)
-        .where(
-            Grant.owner_id == owner_id,
-            Grant.grantee_id == caller.participant_id,
-            Grant.subject.in_([subject, f"{prefix}:*"]),
-            Grant.revoked_at.is_(None),
-            Grant.valid_until > now,
-        )
-        .limit(1)
-    )
+    grant = active_grant(session, caller, subject, owner_id)
     if grant is None:
         raise Forbidden(f"{subject} is confidential to its owner and its grantees")
     record(
