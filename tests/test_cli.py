@@ -218,3 +218,42 @@ def test_demo_passports_cover_three_models_and_are_complete_enough(run, session)
     assert run("demo", "--passports", "40").exit_code == 0  # idempotent
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Passport)) == 41
+
+
+def test_demo_supply_map_is_assessed_and_linked_from_the_passports(run, session, settings):
+    from sqlalchemy import func, select
+
+    from junkan.diligence.models import Assessment
+    from junkan.passport import service
+    from junkan.passport.models import Passport
+
+    assert run("demo", "--passports", "20").exit_code == 0
+    [assessment] = session.scalars(select(Assessment)).all()
+    result = assessment.result
+    assert set(result["materials"]) == {"cobalt", "lithium", "nickel", "natural_graphite"}
+    summaries = {f["rule"]: [] for f in result["findings"]}
+    for finding in result["findings"]:
+        summaries[finding["rule"]].append(finding["summary"])
+    assert any("Morowali HPAL plant" in s and "30.0 % held" in s for s in summaries["feoc"])
+    assert any("Suining lithium hydroxide plant" in s for s in summaries["feoc"])
+    assert any("Kasulo" in s for s in summaries["artisanal-mining"])
+    assert result["feoc"]["critical_minerals"]["feoc_free"] == "no"
+    cobalt = result["materials"]["cobalt"]
+    assert cobalt["recycled_percent"]["post_consumer"] > 0
+    assert {o["country"] for o in cobalt["origins"]} == {"CD", "BE"}
+    nmc = session.scalar(
+        select(Passport).where(
+            Passport.battery_model == "AZ-NMC811-75", Passport.superseded_by.is_(None)
+        )
+    )
+    values, _ = service.current_values(session, nmc)
+    assert values["due_diligence_report"] == result["report_url"]
+    assert values["recycled_cobalt_post_consumer"] == 12.0  # 600 of 5,000 kg at the cathode
+    assert values["recycled_lithium_pre_consumer"] == pytest.approx(4.29)
+    assert cobalt["recycled_content_targets"]["2031-08-18"] == {
+        "target_percent": 16.0,
+        "met": False,
+    }
+    assert run("demo", "--passports", "20").exit_code == 0  # idempotent
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Assessment)) == 1

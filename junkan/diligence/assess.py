@@ -11,6 +11,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from junkan.circularity.recycled import RECYCLED_CONTENT_TARGETS
 from junkan.config import Settings
 from junkan.db import utcnow
 from junkan.diligence import feoc, rules
@@ -33,6 +34,8 @@ from junkan.identity.service import Caller
 from junkan.ledger.service import register_record_type, write, write_many
 from junkan.passport import service as passports
 from junkan.passport.models import Passport
+
+RECYCLED_METALS = ("cobalt", "lithium", "nickel", "lead")  # Annex XIII 1(m)
 
 
 def limits_of(settings: Settings) -> rules.Limits:
@@ -180,6 +183,7 @@ def _origins(chain: rules.Chain, material: str, found: Trace) -> dict[str, Any]:
         },
         "unknown_percent": _share(found.unknown, found.total),
         "recycled_percent": {k: _share(v, found.total) for k, v in recycled.items()},
+        "recycled_content_targets": _art8(material, _share(sum(recycled.values()), found.total)),
         "mass_balance_percent": _share(sum(found.mass_balance.values()), found.total),
         "stages": {
             stage: {
@@ -188,6 +192,15 @@ def _origins(chain: rules.Chain, material: str, found: Trace) -> dict[str, Any]:
             }
             for stage, c in stages.items()
         },
+    }
+
+
+def _art8(material: str, achieved: float) -> dict[str, dict[str, Any]]:
+    """Art. 8(2)-(3) minimum recycled content for the metals that have one."""
+    return {
+        str(applies): {"target_percent": target, "met": achieved >= target}
+        for applies, targets in RECYCLED_CONTENT_TARGETS.items()
+        if (target := targets.get(material)) is not None
     }
 
 
@@ -285,7 +298,7 @@ def run(
     write(session, assessment, actor=caller.participant_id, kind="dd.assessed", commit=False)
     write_many(session, changes, actor=caller.participant_id, commit=False)
     if request.publish:
-        _publish(session, caller, request.battery_model, report_url, indices)
+        _publish(session, caller, request.battery_model, report_url, indices, result["materials"])
     session.commit()
     return assessment
 
@@ -337,7 +350,8 @@ def _indices_for_passport(indices: dict[str, dict[str, dict]]) -> list[str]:
     return lines
 
 
-def _publish(session, caller, battery_model, report_url, indices) -> None:
+def _publish(session, caller, battery_model, report_url, indices, materials) -> None:
+    """Report link, indices and recycled shares into the operator's live passports."""
     live = session.scalars(
         select(Passport.id).where(
             Passport.operator_id == caller.participant_id,
@@ -353,6 +367,12 @@ def _publish(session, caller, battery_model, report_url, indices) -> None:
     changes = {
         "due_diligence_report": report_url,
         "supply_chain_indices": _indices_for_passport(indices),
+        **{
+            f"recycled_{material}_{origin}": round(share, 2)
+            for material, traced in materials.items()
+            if material in RECYCLED_METALS
+            for origin, share in traced["recycled_percent"].items()
+        },
     }
     for passport_id in live:
         passports.update_passport(session, caller, passport_id, changes, commit=False)

@@ -23,6 +23,7 @@ from junkan.diligence.models import Lot
 from junkan.diligence.schemas import AssessmentIn, SupplyMapIn
 from junkan.exchange.service import create_grant
 from junkan.identity.service import Caller
+from junkan.passport.models import Passport
 
 MODEL = "AZ-NMC811-75"
 PERIOD = (date(2026, 1, 1), date(2026, 6, 30))
@@ -257,12 +258,18 @@ def seed_diligence(session: Session, callers: dict[str, Caller], settings: Setti
                 "supply-chain due diligence of delivered material",
                 datetime.now(UTC) + timedelta(days=730),
             )
+    issued = session.scalar(
+        select(Passport.id)
+        .where(Passport.operator_id == carmaker.participant_id, Passport.battery_model == MODEL)
+        .limit(1)
+    )
+    request = AssessmentIn(
+        battery_model=MODEL, period_start=PERIOD[0], period_end=PERIOD[1], publish=bool(issued)
+    )
     assess.run(
         session,
         carmaker,
-        AssessmentIn(
-            battery_model=MODEL, period_start=PERIOD[0], period_end=PERIOD[1], publish=True
-        ),
+        request,
         assess.limits_of(settings),
         rules.load_cahra(settings.cahra_file),
         assess.report_url(settings, carmaker.participant_id, MODEL),
