@@ -14,7 +14,7 @@ from junkan.db import utcnow
 from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep, SettingsDep
 from junkan.diligence import assess, report, rules, schemas, service
 from junkan.diligence.models import Assessment, Finding, Lot, MitigationAction
-from junkan.errors import Forbidden, NotFound, Problem
+from junkan.errors import InvalidInput, NotFound, Problem
 from junkan.identity.models import Participant
 from junkan.identity.service import Caller
 from junkan.ledger.models import LedgerEntry
@@ -188,7 +188,7 @@ def update_action(
     _own_finding(session, caller, action.finding_id)
     for key, value in data.model_dump(exclude_unset=True, mode="python").items():
         if value is None:
-            raise Forbidden(f"{key} cannot be cleared")
+            raise InvalidInput(f"{key} cannot be cleared", field=key)
         setattr(action, key, value)
     action.updated_at = utcnow()
     write(session, action, actor=caller.participant_id, kind="dd.action.updated")
