@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from junkan.db import utcnow
 from junkan.diligence import feoc
 from junkan.diligence.models import (
     Audit,
@@ -24,8 +23,7 @@ from junkan.diligence.models import (
 )
 from junkan.diligence.schemas import SupplyMapIn
 from junkan.errors import InvalidInput, NotFound
-from junkan.exchange.models import Grant
-from junkan.exchange.service import authorize_read
+from junkan.exchange.service import authorize_read, granted
 from junkan.identity.models import Participant, new_id
 from junkan.identity.service import Caller
 from junkan.ledger.service import register_record_type, write_many
@@ -67,36 +65,11 @@ def _stored(session: Session, model, ids: set[str]) -> dict[str, Any]:
 
 def readable_lot_ids(session: Session, caller: Caller, lots: Iterable[Lot]) -> set[str]:
     """The lots the caller owns or holds a live grant for: who may see lot-level data."""
-    lots = list(lots)
-    if caller.is_anonymous:
-        return set()
-    subjects = set(
-        session.scalars(
-            select(Grant.subject).where(
-                Grant.grantee_id == caller.participant_id,
-                Grant.subject.like("lot:%"),
-                Grant.revoked_at.is_(None),
-                Grant.valid_until > utcnow(),
-            )
-        )
-    )
-    owners_all = {
-        owner
-        for owner, subject in session.execute(
-            select(Grant.owner_id, Grant.subject).where(
-                Grant.grantee_id == caller.participant_id,
-                Grant.subject == "lot:*",
-                Grant.revoked_at.is_(None),
-                Grant.valid_until > utcnow(),
-            )
-        )
-    }
+    ids, owners = granted(session, caller, "lot")
     return {
         lot.id
         for lot in lots
-        if caller.acts_for(lot.owner_id)
-        or f"lot:{lot.id}" in subjects
-        or lot.owner_id in owners_all
+        if caller.acts_for(lot.owner_id) or lot.id in ids or lot.owner_id in owners
     }
 
 
@@ -352,23 +325,12 @@ def list_lots(
     session: Session, caller: Caller, battery_model: str | None = None
 ) -> list[dict[str, Any]]:
     """The caller's own lots and those granted to it."""
-    granted_owners = select(Grant.owner_id).where(
-        Grant.grantee_id == caller.participant_id,
-        Grant.subject == "lot:*",
-        Grant.revoked_at.is_(None),
-        Grant.valid_until > utcnow(),
-    )
-    granted_ids = select(func.substr(Grant.subject, 5)).where(
-        Grant.grantee_id == caller.participant_id,
-        Grant.subject.like("lot:%"),
-        Grant.revoked_at.is_(None),
-        Grant.valid_until > utcnow(),
-    )
+    ids, owners = granted(session, caller, "lot")
     query = select(Lot).where(
         or_(
             Lot.owner_id == caller.participant_id,
-            Lot.owner_id.in_(granted_owners),
-            Lot.id.in_(granted_ids),
+            Lot.owner_id.in_(owners),
+            Lot.id.in_(ids),
         )
     )
     if battery_model:

@@ -102,6 +102,15 @@ def revoke_grant(session: Session, owner_id: str, grant_id: str) -> Grant:
     return grant
 
 
+def _live(grantee_id: str) -> tuple:
+    """Conditions of a grant its grantee may use now: not revoked, not expired."""
+    return (
+        Grant.grantee_id == grantee_id,
+        Grant.revoked_at.is_(None),
+        Grant.valid_until > utcnow(),
+    )
+
+
 def active_grant(session: Session, caller: Caller, subject: str, owner_id: str) -> Grant | None:
     """The grant, if any, under which the caller may read the owner's record now."""
     if caller.is_anonymous:
@@ -111,13 +120,30 @@ def active_grant(session: Session, caller: Caller, subject: str, owner_id: str) 
         select(Grant)
         .where(
             Grant.owner_id == owner_id,
-            Grant.grantee_id == caller.participant_id,
             Grant.subject.in_([subject, f"{prefix}:*"]),
-            Grant.revoked_at.is_(None),
-            Grant.valid_until > utcnow(),
+            *_live(caller.participant_id),
         )
         .limit(1)
     )
+
+
+def granted(session: Session, caller: Caller, prefix: str) -> tuple[set[str], set[str]]:
+    """The records of one kind the caller may read under live grants: ids granted one by one,
+    and owners who granted all of that kind."""
+    ids: set[str] = set()
+    owners: set[str] = set()
+    if caller.is_anonymous:
+        return ids, owners
+    query = select(Grant.subject, Grant.owner_id).where(
+        Grant.subject.startswith(f"{prefix}:"), *_live(caller.participant_id)
+    )
+    for subject, owner_id in session.execute(query):
+        target = subject.partition(":")[2]
+        if target == "*":
+            owners.add(owner_id)
+        else:
+            ids.add(target)
+    return ids, owners
 
 
 def authorize_read(session: Session, caller: Caller, subject: str, owner_id: str) -> None:

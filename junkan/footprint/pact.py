@@ -16,8 +16,7 @@ from urllib.parse import quote
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from junkan.db import utcnow
-from junkan.exchange.models import Grant
+from junkan.exchange.service import granted
 from junkan.footprint import formats
 from junkan.footprint.models import Contribution, EmissionFactor, Footprint, Product
 from junkan.identity.models import Participant
@@ -143,17 +142,7 @@ def product_urn(product: Product) -> str:
 
 def visible(session: Session, caller: Caller):
     """A query of the footprints the caller owns or was granted, newest first."""
-    now = utcnow()
-    granted = select(Grant.subject, Grant.owner_id).where(
-        Grant.grantee_id == caller.participant_id,
-        Grant.subject.startswith("footprint:"),
-        Grant.revoked_at.is_(None),
-        Grant.valid_until > now,
-    )
-    ids, owners = [], []
-    for subject, owner_id in session.execute(granted):
-        target = subject.partition(":")[2]
-        (owners if target == "*" else ids).append(owner_id if target == "*" else target)
+    ids, owners = granted(session, caller, "footprint")
     return (
         select(Footprint)
         .where(Footprint.product_id.is_not(None))
