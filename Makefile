@@ -17,8 +17,8 @@ run: setup
 	$(UV) run junkan db upgrade
 	$(UV) run junkan demo
 	@echo
-	@echo "Junkan: http://$(HOST):$(PORT)   API docs: http://$(HOST):$(PORT)/docs"
-	@echo "Demo credentials (client_id / client_secret per company): var/demo-credentials.json"
+	@echo "Junkan: http://$(HOST):$(PORT)/app   API docs: http://$(HOST):$(PORT)/docs"
+	@echo "Web sign-in (e-mail / password) and API credentials (client_id / client_secret) per company: var/demo-credentials.json"
 	$(UV) run junkan serve --host $(HOST) --port $(PORT)
 
 test: setup

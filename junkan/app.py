@@ -8,6 +8,8 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,6 +32,11 @@ from junkan.ledger.routes import attest_request, commitments_router
 from junkan.ledger.routes import router as ledger_router
 from junkan.passport.routes import resolver
 from junkan.passport.routes import router as passport_router
+from junkan.users.routes import router as users_router
+from junkan.web import STATIC
+from junkan.web.routes import assets as web_assets
+from junkan.web.routes import router as web_router
+from junkan.web.session import SignInRequired, render
 
 
 class BodySizeLimit:
@@ -102,6 +109,13 @@ async def _deliver_forever(app: FastAPI, interval: float) -> None:
         await asyncio.sleep(interval)
 
 
+def _problem_page(request: Request, status: int, title: str, detail: str):
+    """Errors on web pages are pages; the API keeps its problem documents."""
+    if request.url.path != "/app" and not request.url.path.startswith("/app/"):
+        return None
+    return render(request, "error.html", status_code=status, title=title, detail=detail)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -120,7 +134,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine, settings.key_dir)
 
-    install_problem_handlers(app)
+    install_problem_handlers(app, page=_problem_page)
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, exc: SignInRequired):
+        return RedirectResponse(exc.location, status_code=303)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError):
@@ -157,9 +175,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(diligence_router)
     app.add_exception_handler(PactError, pact_error)
     app.include_router(resolver)
+    app.include_router(users_router)
+    app.include_router(web_router)
+    app.include_router(web_assets)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", tags=["meta"])
-    def index():
+    def index(request: Request):
+        """A browser goes to the web pages; a program gets the entry points."""
+        if "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse("/app", status_code=303)
         return {
             "name": "Junkan",
             "version": __version__,

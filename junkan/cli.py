@@ -32,6 +32,8 @@ app.add_typer(participant_app, name="participant")
 app.add_typer(client_app, name="client")
 pact_app = typer.Typer(help="Footprint exchange with other PACT hosts.", no_args_is_help=True)
 app.add_typer(pact_app, name="pact")
+user_app = typer.Typer(help="People who sign in to the web pages.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 telemetry_app = typer.Typer(help="Battery telemetry.", no_args_is_help=True)
 app.add_typer(telemetry_app, name="telemetry")
 
@@ -215,6 +217,60 @@ def client_create(
     console.print(f"client_id      [bold]{client.client_id}[/]")
     console.print(f"client_secret  [bold]{secret}[/]")
     console.print("[dim]The secret is not stored; keep it now.[/]")
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+@user_app.command("add")
+def user_add(
+    participant: Annotated[str, typer.Argument(help="Participant id or any of its identifiers.")],
+    email: Annotated[str, typer.Option(help="Sign-in e-mail address.")],
+    name: Annotated[str, typer.Option(help="The person's name.")],
+    language: Annotated[str | None, typer.Option(help="ja or en (default: the browser's).")] = None,
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True, hide_input=True, confirmation_prompt=True, help="10+ characters."
+        ),
+    ] = "",
+) -> None:
+    """Create a web user acting for a participant, with the participant's roles."""
+    from pydantic import ValidationError
+
+    from junkan.errors import field_path
+    from junkan.identity import service as identity
+    from junkan.users import schemas, service
+
+    try:
+        data = schemas.UserIn(email=email, name=name, password=password, language=language)
+    except ValidationError as exc:
+        for error in exc.errors():
+            dotted, _ = field_path(error["loc"])
+            err_console.print(f"  {dotted}: {error['msg'].removeprefix('Value error, ')}")
+        raise fail("the user was not added") from exc
+    with open_session() as session:
+        owner = identity.resolve_participant(session, participant)
+        user = service.create_user(session, owner, data)
+        console.print(f"user [bold]{user.email}[/] signs in for {owner.name} ({owner.id})")
+
+
+@user_app.command("list")
+def user_list(
+    participant: Annotated[str | None, typer.Argument(help="Only this participant's.")] = None,
+) -> None:
+    """List web users."""
+    from rich.table import Table
+
+    from junkan.identity import service as identity
+    from junkan.users import service
+
+    with open_session() as session:
+        owner = identity.resolve_participant(session, participant) if participant else None
+        table = Table("e-mail", "name", "participant", "language")
+        for user in service.list_users(session, owner.id if owner else None):
+            table.add_row(user.email, user.name, user.participant.name, user.language or "")
+        console.print(table)
 
 
 # --- ledger -----------------------------------------------------------------------------------
@@ -461,6 +517,9 @@ def demo(
         typer.echo(
             f"{p['key']:<21} {','.join(p['roles']):<40} {p['client_id']}  {p['client_secret']}"
         )
+    console.print("[bold]Web sign-in[/] (e-mail, password) at /app")
+    for p in participants:
+        typer.echo(f"{p['user']['email']:<44} {p['user']['password']}")
     console.print(f"Written to [bold]{path}[/]")
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -80,6 +80,11 @@ class Unauthorized(Problem):
     slug = "unauthorized"
 
 
+class TooManyRequests(Problem):
+    status = 429
+    slug = "too-many-requests"
+
+
 def problem_type(slug: str) -> str:
     return f"urn:junkan:problem:{slug}"
 
@@ -147,9 +152,17 @@ def _wants_json_but_got_other(request: Request, errors: list[dict[str, Any]]) ->
     return bool(body_errors) and bool(content_type) and "json" not in content_type
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+def install_problem_handlers(app: FastAPI, page: Callable | None = None) -> None:
+    """`page(request, status, title, detail)` may answer with a web page instead (None: the
+    problem document)."""
+
+    def _page(request: Request, status: int, title: str, detail: str) -> Response | None:
+        return page(request, status, title, detail) if page is not None else None
+
     @app.exception_handler(Problem)
-    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+    async def _problem(request: Request, exc: Problem) -> Response:
+        if (html := _page(request, exc.status, exc.title, exc.detail)) is not None:
+            return html
         return problem_response(
             exc.status,
             exc.detail,
@@ -190,6 +203,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
+        title = _TITLES.get(exc.status_code, "Error")
+        if (html := _page(request, exc.status_code, title, detail)) is not None:
+            return html
         return problem_response(
             exc.status_code,
             detail,

@@ -191,3 +191,23 @@ def operator(make_member) -> Member:
 def live_server(tmp_path_factory):
     with running_server(tmp_path_factory.mktemp("live")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; skipped with the reason where it is missing."""
+    executable = os.environ.get("JUNKAN_TEST_CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(executable):
+        pytest.skip(f"no Chromium at {executable} (apt-get install chromium; .ci/run does)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -54,3 +55,20 @@ def running_server(tmp_path: Path, passports: int = 30, **env_extra: str):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def demo_user(live_server, key: str) -> dict[str, str]:
+    """The demo web user of one demo company: {email, password}."""
+    _, directory = live_server
+    credentials = json.loads((directory / "var" / "demo-credentials.json").read_text())
+    return next(p["user"] for p in credentials["participants"] if p["key"] == key)
+
+
+def sign_in(page, live_server, key: str) -> None:
+    base, _ = live_server
+    user = demo_user(live_server, key)
+    page.goto(f"{base}/app/login")
+    page.get_by_label("E-mail address").fill(user["email"])
+    page.get_by_label("Password").fill(user["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/app**")

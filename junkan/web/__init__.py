@@ -8,3 +8,4 @@ templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
+STATIC = Path(__file__).parent / "static"

@@ -1,0 +1,1 @@
+"""People who sign in to the web pages on behalf of a participant."""
