@@ -186,6 +186,51 @@ def test_demo_twice_keeps_one_cast_and_replaces_the_credentials(run, settings):
     assert (old.status_code, new.status_code) == (401, 200)
     listed = run("participant", "list").output
     assert listed.count("Aizu Motors Corporation") == 1
+    users = run("user", "list").output
+    assert users.count("cathode-maker@demo.junkan.example") == 1
+    assert first[0]["user"]["password"] != second[0]["user"]["password"]
+
+
+def test_user_add_creates_a_web_user_and_explains_bad_input(run):
+    assert run("demo", "--passports", "0").exit_code == 0
+    ok = run(
+        "user",
+        "add",
+        "BPNL00000001JKND",
+        "--email",
+        "ken@example.jp",
+        "--name",
+        "Ken",
+        "--password",
+        "long enough password",
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "ken@example.jp" in ok.output
+    short = run(
+        "user",
+        "add",
+        "BPNL00000001JKND",
+        "--email",
+        "k@example.jp",
+        "--name",
+        "K",
+        "--password",
+        "short",
+    )
+    assert short.exit_code == 2 and "at least 10 characters" in short.output
+    unknown = run(
+        "user",
+        "add",
+        "nobody",
+        "--email",
+        "n@example.jp",
+        "--name",
+        "N",
+        "--password",
+        "long enough password",
+    )
+    assert unknown.exit_code == 2 and "error" in unknown.output
+    assert run("user", "list").output.count("@example.jp") == 1
 
 
 def test_demo_passports_cover_three_models_and_are_complete_enough(run, session):
