@@ -412,7 +412,8 @@ def test_the_resolver_answers_a_browser_with_an_html_page(client, make_member, f
     page = client.get("/id/urn:junkan:battery:AZ-000001", headers={"Accept": "text/html"})
     assert page.headers["content-type"].startswith("text/html")
     assert "Battery mass" in page.text and "Safety measures" not in page.text
-    assert "<script" not in page.text  # readable without JavaScript
+    # readable without JavaScript: the only script is the deferred ledger check
+    assert page.text.count("<script") == 1 and '<script src="/static/verify.js" defer>' in page.text
 
 
 def test_gs1_digital_link_resolves(client, carmaker):

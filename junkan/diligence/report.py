@@ -97,7 +97,9 @@ def context(
     statuses: dict[str, str],
     ledger_seq: int | None,
     chart: bool,
+    plotlyjs: bool = True,
 ) -> dict[str, Any]:
+    """`plotlyjs=False` for pages that load plotly.js themselves (/static/vendor/)."""
     findings = result["findings"]
     return {
         "r": result,
@@ -112,7 +114,7 @@ def context(
         "eu": EU_MEMBERS,
         "ledger_seq": ledger_seq,
         "chart": (
-            sankey(result).to_html(include_plotlyjs=True, full_html=False)
+            sankey(result).to_html(include_plotlyjs=plotlyjs, full_html=False)
             if chart and result["flows"]
             else None
         ),

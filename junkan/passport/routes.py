@@ -9,7 +9,7 @@ import fastapi
 import segno
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 
 from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep, SettingsDep, require_roles
 from junkan.errors import InvalidInput
@@ -19,7 +19,8 @@ from junkan.ledger.proofs import proof_of
 from junkan.passport import bulk, formats, schemas, service
 from junkan.passport import lifecycle as lifecycle_
 from junkan.passport.attributes import STATUSES, Category
-from junkan.web import templates
+from junkan.web.passports import passport_page
+from junkan.web.session import web_user
 
 router = APIRouter(prefix="/passports", tags=["passports"])
 OperatorDep = Annotated[Caller, Depends(require_roles(Role.ECONOMIC_OPERATOR))]
@@ -140,15 +141,15 @@ resolver = APIRouter(tags=["resolver"])
 
 
 def _resolve(request: Request, session, caller: Caller, battery_id: str):
-    """HTML for a browser, the filtered JSON passport for `Accept: application/json`."""
+    """HTML for a browser, the filtered JSON passport for `Accept: application/json`.
+
+    A browser signed in to the web interface sees its company's view, like the API client."""
     passport = service.passport_for_battery(session, battery_id)
-    body = service.view(session, passport, caller)
     accept = request.headers.get("accept", "")
     if "text/html" in accept and "application/json" not in accept.split(",")[0]:
-        page = templates.get_template("passport.html").render(
-            passport=body, groups=service.grouped_for_page(body["data"])
-        )
-        return HTMLResponse(page)
+        user = web_user(request, session) if caller.is_anonymous else None
+        return passport_page(request, session, passport, user, user.caller if user else caller)
+    body = service.view(session, passport, caller)
     return JSONResponse(schemas.PassportOut.model_validate(body).model_dump(mode="json"))
 
 
