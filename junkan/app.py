@@ -34,6 +34,7 @@ from junkan.passport.routes import resolver
 from junkan.passport.routes import router as passport_router
 from junkan.users.routes import router as users_router
 from junkan.web import STATIC
+from junkan.web.footprints import router as footprint_pages
 from junkan.web.routes import assets as web_assets
 from junkan.web.routes import router as web_router
 from junkan.web.session import SignInRequired, render
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(resolver)
     app.include_router(users_router)
     app.include_router(web_router)
+    app.include_router(footprint_pages)
     app.include_router(web_assets)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

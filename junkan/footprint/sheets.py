@@ -71,7 +71,7 @@ class Sheet:
     """A parsed file: file-level problems (nothing per row can be said) or rows."""
 
     rows: list[Row] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -90,20 +90,20 @@ class Sheet:
 
 
 def read(filename: str, content: bytes) -> tuple[list[str], list[list[Any]]] | str:
-    """Header and rows of a CSV or .xlsx file, or a message saying why it cannot be read."""
+    """Header and rows of a CSV or .xlsx file, or the code of why it cannot be read."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         return _read_xlsx(content)
     if name.endswith(".csv") or name.endswith(".txt"):
         return _read_csv(content)
-    return "upload a .csv or .xlsx file (save other spreadsheets in one of these formats)"
+    return "file_type"
 
 
 def _read_csv(content: bytes) -> tuple[list[str], list[list[Any]]] | str:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "the CSV file is not UTF-8 text: save it as 'CSV UTF-8'"
+        return "file_encoding"
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # Excel writes ; where the decimal mark is ,
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -114,7 +114,7 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[list[Any]]] | str:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 (openpyxl raises many kinds for a file that is not .xlsx)
-        return "the file is not a readable .xlsx workbook: save it as 'Excel Workbook (.xlsx)'"
+        return "file_xlsx"
     sheet = book["lines"] if "lines" in book.sheetnames else book.worksheets[0]
     records = [list(r) for r in sheet.iter_rows(values_only=True)]
     book.close()
@@ -123,7 +123,7 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[list[Any]]] | str:
 
 def _split(records: list[list[Any]]) -> tuple[list[str], list[list[Any]]] | str:
     if not records:
-        return "the file is empty: start with the header row of the template"
+        return "file_empty"
     header = [_text(c).lower().replace(" ", "_") for c in records[0]]
     return header, records[1:]
 
@@ -140,6 +140,18 @@ def _text(value: Any) -> str:
 
 # What each problem says and how to fix it (English; pages translate by the code).
 TEXTS = {
+    "file_type": (
+        "the file is neither .csv nor .xlsx",
+        "save the spreadsheet as CSV UTF-8 or Excel Workbook (.xlsx)",
+    ),
+    "file_encoding": ("the CSV file is not UTF-8 text", "save it as CSV UTF-8"),
+    "file_xlsx": ("the file is not a readable .xlsx workbook", "save it as Excel Workbook"),
+    "file_missing": ("no file was chosen", "choose a .csv or .xlsx file"),
+    "file_empty": ("the file is empty", "start with the header row of the template"),
+    "file_long": ("more than {value} lines", "split the file"),
+    "file_no_lines": ("the file holds no lines below its header row", "add one line per row"),
+    "columns_missing": ("missing column(s): {value}", "the expected columns are: {choices}"),
+    "columns_unknown": ("unknown column(s): {value}", "the expected columns are: {choices}"),
     "line": ("{value!r} is not a line type", "use one of: {choices}"),
     "stage": ("{value!r} is not a life-cycle stage", "use one of: {choices}"),
     "stage_empty": ("the stage is empty", "use one of: {choices}"),
@@ -218,7 +230,7 @@ def parse(
 ) -> Sheet:
     read_back = read(filename, content)
     if isinstance(read_back, str):
-        return Sheet(problems=[read_back])
+        return Sheet(problems=[Problem("", read_back)])
     return check(*read_back, factors=factors, suppliers=suppliers)
 
 
@@ -231,13 +243,13 @@ def check(
     """Every row checked; the file's own problems (columns) stop before rows are read."""
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
+    expected = {"choices": ", ".join(COLUMNS)}
     problems = []
     if missing:
-        problems.append(f"missing column(s): {', '.join(missing)}")
+        problems.append(Problem("", "columns_missing", {"value": ", ".join(missing)} | expected))
     if unknown:
-        problems.append(f"unknown column(s): {', '.join(unknown)}")
+        problems.append(Problem("", "columns_unknown", {"value": ", ".join(unknown)} | expected))
     if problems:
-        problems.append(f"the expected columns are: {', '.join(COLUMNS)}")
         return Sheet(problems=problems)
     sheet = Sheet()
     for number, record in enumerate(records, start=2):
@@ -245,11 +257,11 @@ def check(
         if not any(values.values()) or values.get("line", "").startswith("#"):
             continue  # blank rows and comments (the template lists factors in comments)
         if len(sheet.rows) == MAX_ROWS:
-            sheet.problems.append(f"more than {MAX_ROWS} lines: split the file")
+            sheet.problems.append(Problem("", "file_long", {"value": str(MAX_ROWS)}))
             break
         sheet.rows.append(_row(number, values, factors, suppliers))
     if not sheet.rows and not sheet.problems:
-        sheet.problems.append("the file holds no lines below its header row")
+        sheet.problems.append(Problem("", "file_no_lines"))
     return sheet
 
 
