@@ -123,6 +123,7 @@ def test_a_bad_row_is_shown_on_its_row_and_nothing_is_stored(web, session, make_
     assert footprint.total == pytest.approx(GOOD_TOTAL)
     assert f"{GOOD_TOTAL:.3f} kgCO₂e" in page.text
     assert 'id="stage-chart"' in page.text and "/static/vendor/plotly.min.js" in page.text
+    assert '<td>Main product production</td><td class="num">5.9000</td>' in page.text
     assert "cdn" not in page.text.lower()
     assert "emission factor grid electricity (v1)" in page.text
     after = _counts(session)
