@@ -35,6 +35,7 @@ from junkan.passport.routes import router as passport_router
 from junkan.users.routes import router as users_router
 from junkan.web import STATIC
 from junkan.web.diligence import router as web_diligence_router
+from junkan.web.footprints import router as web_footprints_router
 from junkan.web.passports import router as web_passports_router
 from junkan.web.routes import assets as web_assets
 from junkan.web.routes import router as web_router
@@ -179,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(resolver)
     app.include_router(users_router)
     app.include_router(web_router)
+    app.include_router(web_footprints_router)
     app.include_router(web_passports_router)
     app.include_router(web_diligence_router)
     app.include_router(web_assets)

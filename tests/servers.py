@@ -43,7 +43,7 @@ def running_server(tmp_path: Path, passports: int = 30, **env_extra: str):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(600):  # a busy machine may take a while
             try:
                 if httpx.get(f"{base}/health").status_code == 200:
                     break

@@ -82,7 +82,13 @@ def test_request_fulfil_callback_between_two_hosts(hosts):
         json={"base_url": a, "product_ids": cam["productIds"], "comment": "for our cell PCF"},
     )
     assert sent.status_code == 201, sent.text
-    received = _eventually(lambda: httpx.get(f"{a}/pact/requests", headers=supplier).json()["data"])
+    received = _eventually(  # the demo holds a request of its own: wait for this one
+        lambda: [
+            r
+            for r in httpx.get(f"{a}/pact/requests", headers=supplier).json()["data"]
+            if r["event_id"] == sent.json()["event_id"]
+        ]
+    )
     assert received[0]["event_id"] == sent.json()["event_id"]
     assert received[0]["comment"] == "for our cell PCF"
 

@@ -146,10 +146,13 @@ def granted(session: Session, caller: Caller, prefix: str) -> tuple[set[str], se
     return ids, owners
 
 
-def authorize_read(session: Session, caller: Caller, subject: str, owner_id: str) -> None:
+def authorize_read(
+    session: Session, caller: Caller, subject: str, owner_id: str, commit: bool = True
+) -> None:
     """Let the owner through; let a grantee through and log the read; refuse everyone else.
 
-    The read entry commits with the caller's transaction, so a read that fails leaves none.
+    The read entry commits with the caller's transaction, so a read that fails leaves none;
+    `commit=False` when the read is part of a bigger write that commits (or fails) as a whole.
     """
     if caller.acts_for(owner_id):
         return
@@ -163,7 +166,8 @@ def authorize_read(session: Session, caller: Caller, subject: str, owner_id: str
         subject=f"read:{grant.id}:{subject}",
         payload={"grant": grant.id, "subject": subject, "reader": caller.participant_id},
     )
-    session.commit()
+    if commit:
+        session.commit()
 
 
 def reads_of(session: Session, owner_id: str, grant_id: str) -> list[dict]:

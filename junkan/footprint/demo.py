@@ -14,10 +14,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from junkan.config import Settings
 from junkan.exchange.models import Grant
 from junkan.exchange.service import create_grant
-from junkan.footprint import battery, schemas, service
-from junkan.footprint.models import EmissionFactor, Footprint, Product
+from junkan.footprint import battery, exchange, schemas, service
+from junkan.footprint.models import EmissionFactor, Footprint, FootprintRequest, Product
 from junkan.identity.service import Caller
 from junkan.passport.models import Passport
 
@@ -103,6 +104,7 @@ def seed_footprints(
         latest[part] = footprint
         if company in CUSTOMER:
             _share(session, caller, callers[CUSTOMER[company]], footprint)
+    _pending_request(session, callers["carmaker"], callers["cathode_maker"], "NMC811-CAM")
     model = select(Passport.id).where(Passport.battery_model == "AZ-NMC811-75").limit(1)
     if session.scalar(model):
         battery.declare(
@@ -180,3 +182,24 @@ def _share(session: Session, owner: Caller, customer: Caller, footprint: Footpri
             "carbon footprint of a supplied part",
             datetime.now(UTC) + timedelta(days=365),
         )
+
+
+def _pending_request(session: Session, requester: Caller, supplier: Caller, part: str) -> None:
+    """The carmaker asks the cathode maker for its footprint directly (it is two tiers up the
+    chain), so the cathode maker has a request to answer; made once."""
+    exists = session.scalar(
+        select(FootprintRequest.id).where(
+            FootprintRequest.direction == "received",
+            FootprintRequest.participant_id == requester.participant_id,
+            FootprintRequest.owner_id == supplier.participant_id,
+        )
+    )
+    if exists:
+        return
+    product = session.scalar(
+        select(Product).where(
+            Product.owner_id == supplier.participant_id, Product.part_number == part
+        )
+    )
+    comment = "Carbon footprint of the cathode material in our AZ-NMC811-75 pack, please."
+    exchange.request_locally(session, requester, [product], comment, Settings().base_url)

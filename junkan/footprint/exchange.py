@@ -33,7 +33,7 @@ from junkan.footprint.models import (
     Product,
 )
 from junkan.identity.service import Caller
-from junkan.ledger.service import keyring, register_record_type, write
+from junkan.ledger.service import keyring, register_record_type, write, write_many
 
 log = logging.getLogger(__name__)
 GIVE_UP_AFTER = timedelta(days=3)  # PACT: retry for up to 72 hours
@@ -312,7 +312,13 @@ def fulfil(
         ):
             raise InvalidInput(f"{footprint_id} is not one of your computed footprints")
         export = formats.to_pact_v2 if request.spec_version == 2 else formats.to_pact_v3
-        documents.append(export(pact.record(session, footprint)))
+        try:
+            documents.append(export(pact.record(session, footprint)))
+        except formats.InvalidFootprint as exc:
+            message = f"footprint {footprint_id} is not expressible in PACT v{request.spec_version}"
+            raise InvalidInput(
+                f"{message}: {exc}", errors=[{"field": exc.field, "message": str(exc)}]
+            ) from exc
         create_grant(
             session,
             caller,
@@ -338,12 +344,68 @@ def reject(
 
 
 def _answer(session, caller, request, kind, data, base_url, footprint_ids) -> FootprintRequest:
-    _reply(session, caller, request, kind, data, base_url)
-    request.status = "fulfilled" if kind == "request_fulfilled" else "rejected"
-    request.answer = {"footprints": footprint_ids} if footprint_ids else {"error": data["error"]}
-    request.answered_at = utcnow()
-    write(session, request, actor=caller.participant_id, kind=f"pact.request.{request.status}")
+    status = "fulfilled" if kind == "request_fulfilled" else "rejected"
+    answer = {"footprints": footprint_ids} if footprint_ids else {"error": data["error"]}
+    changes = [(request, f"pact.request.{status}")]
+    sent = _sent_here(session, request)
+    if sent is None:
+        _reply(session, caller, request, kind, data, base_url)
+    else:  # both sides on this node: the granted footprints are the answer, no event needed
+        changes.append((sent, f"pact.request.{status}"))
+    for row in (request, sent) if sent else (request,):
+        row.status, row.answer, row.answered_at = status, answer, utcnow()
+    write_many(session, changes, actor=caller.participant_id)
     return request
+
+
+def _sent_here(session: Session, request: FootprintRequest) -> FootprintRequest | None:
+    """The requester's own record of the request, if it was sent from this node."""
+    return session.scalar(
+        select(FootprintRequest).where(
+            FootprintRequest.direction == "sent",
+            FootprintRequest.event_id == request.event_id,
+            FootprintRequest.participant_id == request.participant_id,
+        )
+    )
+
+
+def request_locally(
+    session: Session,
+    requester: Caller,
+    products: list[Product],
+    comment: str | None,
+    base_url: str,
+    version: int = 3,
+) -> FootprintRequest:
+    """A request from one participant of this node to another: the sent and the received
+    record at once, as if the event had gone out and come back. Returns the received one."""
+    owners = {p.owner_id for p in products}
+    if len(owners) != 1 or requester.participant_id in owners:
+        raise InvalidInput("name products of one supplier other than yourself")
+    base_url = base_url.rstrip("/")
+    event_id = str(uuid.uuid4())
+    urns = [pact.product_urn(p) for p in products]
+    criteria = {"productIds": urns} if version == 2 else {"productId": urns}
+    common = {
+        "event_id": event_id,
+        "spec_version": version,
+        "participant_id": requester.participant_id,
+        "criteria": criteria,
+        "comment": comment,
+    }
+    sent = FootprintRequest(direction="sent", counterpart=base_url, **common)
+    received = FootprintRequest(
+        direction="received",
+        owner_id=owners.pop(),
+        counterpart=f"{base_url}/{version}/events",
+        **common,
+    )
+    write_many(
+        session,
+        [(sent, "pact.request.sent"), (received, "pact.request.received")],
+        actor=requester.participant_id,
+    )
+    return received
 
 
 def _reply(session, caller, request: FootprintRequest, kind: str, data: dict, base_url: str):

@@ -147,7 +147,9 @@ def own_product(session: Session, caller: Caller, product_id: str) -> Product:
     return product
 
 
-def create_product(session: Session, caller: Caller, data: schemas.ProductIn) -> Product:
+def create_product(
+    session: Session, caller: Caller, data: schemas.ProductIn, commit: bool = True
+) -> Product:
     _checked_unit("declared_unit", data.declared_unit)
     exists = session.scalar(
         select(Product.id).where(
@@ -159,7 +161,7 @@ def create_product(session: Session, caller: Caller, data: schemas.ProductIn) ->
     if exists:
         raise Conflict(f"part {data.part_number} at {data.plant} exists", product_id=exists)
     product = Product(owner_id=caller.participant_id, **data.model_dump())
-    write_many(session, [(product, "product.created")], actor=caller.participant_id)
+    write_many(session, [(product, "product.created")], actor=caller.participant_id, commit=commit)
     return product
 
 
@@ -180,7 +182,11 @@ def _convertible(field: str, unit: str, target: str, what: str) -> float:
 
 
 def add_activity(
-    session: Session, caller: Caller, product_id: str, data: schemas.ActivityIn
+    session: Session,
+    caller: Caller,
+    product_id: str,
+    data: schemas.ActivityIn,
+    commit: bool = True,
 ) -> ActivityLine:
     product = own_product(session, caller, product_id)
     if data.factor_id is None:
@@ -196,26 +202,54 @@ def add_activity(
         **data.model_dump(exclude={"quality"}),
         quality=data.quality.model_dump() if data.quality else None,
     )
-    write_many(session, [(line, "activity.created")], actor=caller.participant_id)
+    write_many(session, [(line, "activity.created")], actor=caller.participant_id, commit=commit)
     return line
 
 
 def add_component(
-    session: Session, caller: Caller, product_id: str, data: schemas.ComponentIn
+    session: Session,
+    caller: Caller,
+    product_id: str,
+    data: schemas.ComponentIn,
+    commit: bool = True,
 ) -> Component:
     product = own_product(session, caller, product_id)
     if data.component_product_id:
         child = own_product(session, caller, data.component_product_id)
         _convertible("unit", data.unit, child.declared_unit, "the component product")
     elif data.supplier_footprint_id:
-        footprint = readable_footprint(session, caller, data.supplier_footprint_id)
+        footprint = readable_footprint(session, caller, data.supplier_footprint_id, commit=False)
         _convertible("unit", data.unit, footprint.declared_unit, "the supplier's footprint")
     else:
         factor = usable_factor(session, caller, data.factor_id)
         _convertible("unit", data.unit, factor.unit, "the emission factor")
     line = Component(product_id=product.id, **data.model_dump())
-    write_many(session, [(line, "component.created")], actor=caller.participant_id)
+    write_many(session, [(line, "component.created")], actor=caller.participant_id, commit=commit)
     return line
+
+
+def import_lines(
+    session: Session,
+    caller: Caller,
+    product: schemas.ProductIn | str,
+    activities: list[schemas.ActivityIn],
+    components: list[schemas.ComponentIn],
+) -> Footprint:
+    """A new product (or an own product's id) with many lines and its recomputed footprint,
+    all in one transaction: if any line or the computation fails, nothing is stored."""
+    try:
+        if isinstance(product, schemas.ProductIn):
+            product_id = create_product(session, caller, product, commit=False).id
+        else:
+            product_id = own_product(session, caller, product).id
+        for activity in activities:
+            add_activity(session, caller, product_id, activity, commit=False)
+        for component in components:
+            add_component(session, caller, product_id, component, commit=False)
+        return compute(session, caller, product_id)
+    except BaseException:
+        session.rollback()
+        raise
 
 
 # --- The computation ----------------------------------------------------------------------------
@@ -358,7 +392,7 @@ def _component_vector(session: Session, caller: Caller, line: Component):
         kg = line.quantity * units.conversion(line.unit, factor.unit) * factor.kgco2e
         vector = _vector(line.stage, kg, kg * (factor.biogenic_share or 0.0), False, None)
         return vector, {"factor": factor.id, "version": factor.version, "name": factor.name}
-    supplied = readable_footprint(session, caller, line.supplier_footprint_id)
+    supplied = readable_footprint(session, caller, line.supplier_footprint_id, commit=False)
     qty = line.quantity * units.conversion(line.unit, supplied.declared_unit)
     vector = np.zeros(COLUMNS)
     vector[: len(STAGES)] = [qty * supplied.stages.get(s, 0.0) for s in STAGES]
@@ -412,12 +446,15 @@ def _contribution(footprint: Footprint, line, amount: np.ndarray, via: dict) -> 
 # --- Reading ------------------------------------------------------------------------------------
 
 
-def readable_footprint(session: Session, caller: Caller, footprint_id: str) -> Footprint:
-    """The owner reads its footprints; anyone else only under a grant (and the read is logged)."""
+def readable_footprint(
+    session: Session, caller: Caller, footprint_id: str, commit: bool = True
+) -> Footprint:
+    """The owner reads its footprints; anyone else only under a grant (and the read is logged,
+    in the caller's transaction when `commit` is False)."""
     footprint = session.get(Footprint, footprint_id)
     if footprint is None:
         raise NotFound(f"no footprint {footprint_id}")
-    authorize_read(session, caller, f"footprint:{footprint_id}", footprint.owner_id)
+    authorize_read(session, caller, f"footprint:{footprint_id}", footprint.owner_id, commit)
     return footprint
 
 
