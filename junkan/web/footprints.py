@@ -235,9 +235,13 @@ def _visible_request(session: Session, caller: Caller, request_id: str) -> Footp
     return row
 
 
+def _requested_ids(row: FootprintRequest) -> list:
+    """PACT v2 asks by `productIds`, v3 by `productId`."""
+    return row.criteria.get("productIds") or row.criteria.get("productId") or []
+
+
 def _wanted(row: FootprintRequest) -> set[str]:
-    ids = row.criteria.get("productIds") or row.criteria.get("productId") or []
-    return {str(i).lower() for i in ids}
+    return {str(i).lower() for i in _requested_ids(row)}
 
 
 @router.get("/requests/{request_id}")
@@ -275,17 +279,16 @@ def _request_view(request_id, request, session, user, error=None, status_code=20
         status_code=status_code,
         row=row,
         requester=_names(session, [row.participant_id]).get(row.participant_id, ""),
-        products=", ".join(_product_labels(row)),
+        products=", ".join(requested_products(row)),
         choices=choices,
         answered=[f for f in answered if f is not None],
         error=error,
     )
 
 
-def _product_labels(row: FootprintRequest) -> list[str]:
+def requested_products(row: FootprintRequest) -> list[str]:
     prefix = "urn:pathfinder:product:customcode:vendor-assigned:"
-    ids = row.criteria.get("productIds") or row.criteria.get("productId") or []
-    return [str(i).removeprefix(prefix) for i in ids]
+    return [str(i).removeprefix(prefix) for i in _requested_ids(row)]
 
 
 @router.post("/requests/{request_id}/fulfil")

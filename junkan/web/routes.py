@@ -16,6 +16,7 @@ from junkan.errors import TooManyRequests
 from junkan.footprint.models import Footprint, FootprintRequest, Product
 from junkan.users import service as users
 from junkan.web import i18n
+from junkan.web.footprints import requested_products
 from junkan.web.session import (
     SESSION_COOKIE,
     FormDep,
@@ -160,4 +161,5 @@ def dashboard(request: Request, session: SessionDep, user: UserDep):
         products=[(p, active.get(p.id)) for p in products],
         received=received,
         sent=sent,
+        asked_for={r.id: ", ".join(requested_products(r)) for r in [*received, *sent]},
     )
