@@ -317,8 +317,10 @@ def create_passport(
     return passport
 
 
-def _operated(session: Session, caller: Caller, passport_id: str) -> Passport:
-    passport = get_passport(session, passport_id)
+def _operated(
+    session: Session, caller: Caller, passport_id: str, passport: Passport | None = None
+) -> Passport:
+    passport = passport or get_passport(session, passport_id)
     if not caller.acts_for(passport.operator_id):
         raise Forbidden("Only the passport's economic operator may change it.")
     if passport.closed_at is not None:
@@ -390,9 +392,11 @@ def add_dynamic_many(
     commit: bool = True,
 ) -> list[DynamicValue]:
     """Dynamic data of many passports at once, recorded under one signature (the bulk path)."""
+    ids = sorted({passport_id for passport_id, _, _ in items})
+    known = {p.id: p for p in session.scalars(select(Passport).where(Passport.id.in_(ids)))}
     rows = []
     for passport_id, measured_at, values in items:
-        passport = _operated(session, caller, passport_id)
+        passport = _operated(session, caller, passport_id, known.get(passport_id))
         cleaned, errors = clean_data(values, dynamic_allowed=True, prefix="values")
         for key in cleaned:
             if not BY_KEY[key].dynamic:
