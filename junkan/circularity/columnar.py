@@ -113,13 +113,17 @@ def _check(table: pa.Table, default_battery: str | None) -> Columns | None:
     if rows == 0:
         return None
     names = set(table.column_names)
-    battery = table["battery_id"] if "battery_id" in names else pa.nulls(rows, pa.string())
+    battery = (
+        table["battery_id"].combine_chunks()
+        if "battery_id" in names
+        else pa.nulls(rows, pa.string())
+    )
     battery = pc.if_else(pc.equal(battery, ""), pa.scalar(None, pa.string()), battery)
     if battery.null_count:
         if not default_battery:
             return None
         battery = pc.fill_null(battery, default_battery)
-    coded = pc.dictionary_encode(battery).combine_chunks()
+    coded = pc.dictionary_encode(battery)
     if "measured_at" not in names:
         return None
     times = table["measured_at"]
