@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from junkan.circularity.ingest import LIMITS
 from junkan.circularity.models import DailyAggregate, Reading
+from junkan.passport.models import Passport
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY = 86_400_000_000  # microseconds
@@ -99,10 +100,19 @@ def first_of_each(codes: np.ndarray, micros: np.ndarray) -> np.ndarray:
 
 
 def newest_stored(session: Session, passport_ids: list[str]) -> dict[str, datetime]:
-    """Each battery's newest stored reading time (an index probe per battery)."""
-    found = {}
-    for start in range(0, len(passport_ids), 500):
-        chunk = passport_ids[start : start + 500]
+    """Each battery's newest stored reading time. On PostgreSQL the batteries are locked first
+    (FOR NO KEY UPDATE: foreign-key checks still pass) so that a concurrent upload for the same
+    battery waits, and what is read here stays true until this batch commits."""
+    found, ordered = {}, sorted(passport_ids)  # one lock order for every upload
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        if session.connection().dialect.name == "postgresql":
+            session.execute(
+                select(Passport.id)
+                .where(Passport.id.in_(chunk))
+                .order_by(Passport.id)
+                .with_for_update(key_share=True)
+            ).all()
         rows = session.execute(
             select(Reading.passport_id, func.max(Reading.measured_at))
             .where(Reading.passport_id.in_(chunk))

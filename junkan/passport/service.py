@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import stdnum.ean
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from junkan.db import utcnow
@@ -394,7 +394,8 @@ def add_dynamic_many(
     """Dynamic data of many passports at once, recorded under one signature (the bulk path)."""
     ids = sorted({passport_id for passport_id, _, _ in items})
     known = {p.id: p for p in session.scalars(select(Passport).where(Passport.id.in_(ids)))}
-    rows = []
+    now = utcnow()
+    params = []
     for passport_id, measured_at, values in items:
         passport = _operated(session, caller, passport_id, known.get(passport_id))
         cleaned, errors = clean_data(values, dynamic_allowed=True, prefix="values")
@@ -404,22 +405,30 @@ def add_dynamic_many(
                 errors.append({"field": f"values.{key}", "message": message})
         if measured_at.tzinfo is None:
             errors.append({"field": "measured_at", "message": "needs a time zone"})
-        elif measured_at > utcnow():
+        elif measured_at > now:
             errors.append({"field": "measured_at", "message": "is in the future"})
         if errors:
             raise invalid_input(errors)
-        rows += [
-            DynamicValue(
-                passport_id=passport.id,
-                attribute=key,
-                value=value,
-                measured_at=measured_at,
-                recorded_at=utcnow(),
-            )
+        params += [
+            {
+                "passport_id": passport.id,
+                "attribute": key,
+                "value": value,
+                "measured_at": measured_at,
+                "recorded_at": now,
+            }
             for key, value in cleaned.items()
         ]
-    session.add_all(rows)
-    session.flush()
+    # one multi-row INSERT … RETURNING: the rows as stored (times in UTC), without a flush
+    rows = (
+        list(
+            session.scalars(
+                insert(DynamicValue).returning(DynamicValue, sort_by_parameter_order=True), params
+            )
+        )
+        if params
+        else []
+    )
     record_many(
         session,
         actor=caller.participant_id,
