@@ -91,6 +91,10 @@ def _json_lines(text: str, parsed: Parsed):
         except json.JSONDecodeError:
             parsed.errors.append({"line": line, "field": "(line)", "message": "not valid JSON"})
             continue
+        except ValueError:  # an integer past Python's digit limit for int()
+            message = "a number with too many digits"
+            parsed.errors.append({"line": line, "field": "(line)", "message": message})
+            continue
         if not isinstance(record, dict):
             parsed.errors.append({"line": line, "field": "(line)", "message": "not an object"})
             continue
@@ -115,6 +119,8 @@ def _row(record: dict, default_battery: str | None, now: datetime) -> tuple:
             number = float(value)
         except (TypeError, ValueError):
             raise ValueError(f"{name}: {value!r} is not a number") from None
+        except OverflowError:  # a JSON integer beyond any float
+            raise ValueError(f"{name}: a number outside {low:g}…{high:g}") from None
         if not low <= number <= high or value is True or value is False:
             _number(name, value, low, high)  # raises with the precise message
         values.append(number)

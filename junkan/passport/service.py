@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import stdnum.ean
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from junkan.db import utcnow
@@ -317,8 +317,10 @@ def create_passport(
     return passport
 
 
-def _operated(session: Session, caller: Caller, passport_id: str) -> Passport:
-    passport = get_passport(session, passport_id)
+def _operated(
+    session: Session, caller: Caller, passport_id: str, passport: Passport | None = None
+) -> Passport:
+    passport = passport or get_passport(session, passport_id)
     if not caller.acts_for(passport.operator_id):
         raise Forbidden("Only the passport's economic operator may change it.")
     if passport.closed_at is not None:
@@ -390,9 +392,12 @@ def add_dynamic_many(
     commit: bool = True,
 ) -> list[DynamicValue]:
     """Dynamic data of many passports at once, recorded under one signature (the bulk path)."""
-    rows = []
+    ids = sorted({passport_id for passport_id, _, _ in items})
+    known = {p.id: p for p in session.scalars(select(Passport).where(Passport.id.in_(ids)))}
+    now = utcnow()
+    params = []
     for passport_id, measured_at, values in items:
-        passport = _operated(session, caller, passport_id)
+        passport = _operated(session, caller, passport_id, known.get(passport_id))
         cleaned, errors = clean_data(values, dynamic_allowed=True, prefix="values")
         for key in cleaned:
             if not BY_KEY[key].dynamic:
@@ -400,22 +405,30 @@ def add_dynamic_many(
                 errors.append({"field": f"values.{key}", "message": message})
         if measured_at.tzinfo is None:
             errors.append({"field": "measured_at", "message": "needs a time zone"})
-        elif measured_at > utcnow():
+        elif measured_at > now:
             errors.append({"field": "measured_at", "message": "is in the future"})
         if errors:
             raise invalid_input(errors)
-        rows += [
-            DynamicValue(
-                passport_id=passport.id,
-                attribute=key,
-                value=value,
-                measured_at=measured_at,
-                recorded_at=utcnow(),
-            )
+        params += [
+            {
+                "passport_id": passport.id,
+                "attribute": key,
+                "value": value,
+                "measured_at": measured_at,
+                "recorded_at": now,
+            }
             for key, value in cleaned.items()
         ]
-    session.add_all(rows)
-    session.flush()
+    # one multi-row INSERT … RETURNING: the rows as stored (times in UTC), without a flush
+    rows = (
+        list(
+            session.scalars(
+                insert(DynamicValue).returning(DynamicValue, sort_by_parameter_order=True), params
+            )
+        )
+        if params
+        else []
+    )
     record_many(
         session,
         actor=caller.participant_id,
