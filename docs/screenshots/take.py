@@ -3,7 +3,7 @@
     python docs/screenshots/take.py http://127.0.0.1:8000 .   # the directory holding var/
 
 Each shot is one line of SHOTS: file name, the demo company signed in (None: the public),
-the path, and a selector to wait for. Another area adds its pages with one more line.
+the path, a selector to wait for, and optionally a link to follow first.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class Shot(NamedTuple):
     ready: str = "main"
     language: str = "en"
     scroll: str | None = None  # shown at the top of the shot
+    follow: str | None = None  # the first link with this text, followed before the shot
 
 
 SHOTS = [
@@ -45,7 +46,10 @@ SHOTS = [
         ".sankey",
         scroll="figure",
     ),
-    # Footprint pages: add e.g. Shot("footprint.png", "cathode_maker", "/app/footprints/…"),
+    Shot("footprints.png", "cell_maker", "/app/footprints", "table"),
+    Shot("footprint.png", "cell_maker", "/app/footprints", ".plot-container", follow="CELL-"),
+    Shot("upload.png", "cathode_maker", "/app/upload", "form"),
+    Shot("request.png", "cathode_maker", "/app/requests", "form", follow="Answer"),
 ]
 
 
@@ -71,6 +75,8 @@ def take(base: str, directory: Path, browser, out: Path = HERE, shots=SHOTS) -> 
         if shot.language != "en":
             page.goto(f"{base}/app/language/{shot.language}?next=/app/login")
         page.goto(base + shot.path)
+        if shot.follow:
+            page.get_by_role("link", name=shot.follow).first.click()
         page.wait_for_selector(shot.ready, timeout=15_000)
         if shot.scroll:
             page.locator(shot.scroll).first.evaluate(SCROLL)

@@ -284,6 +284,20 @@ def store_received(
 # --- Answering a received request ----------------------------------------------------------------
 
 
+def requests_of(session: Session, participant_id: str, direction: str) -> list[FootprintRequest]:
+    """Requests addressed to the participant (received) or sent by it, newest first."""
+    column = (
+        FootprintRequest.owner_id if direction == "received" else FootprintRequest.participant_id
+    )
+    return list(
+        session.scalars(
+            select(FootprintRequest)
+            .where(FootprintRequest.direction == direction, column == participant_id)
+            .order_by(FootprintRequest.created_at.desc())
+        )
+    )
+
+
 def _received(session: Session, caller: Caller, request_id: str) -> FootprintRequest:
     request = session.get(FootprintRequest, request_id)
     if (

@@ -11,12 +11,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from junkan.deps import ParticipantCallerDep, SessionDep, SettingsDep, bearer, get_caller
 from junkan.errors import Problem
 from junkan.footprint import exchange, formats, pact
-from junkan.footprint.models import FootprintRequest
 from junkan.identity.service import Caller
 
 router = APIRouter(tags=["PACT"])
@@ -232,14 +230,7 @@ def list_requests(
     direction: Annotated[str, Query(pattern="^(received|sent)$")] = "received",
 ):
     """Requests addressed to you (received) or sent by you (sent)."""
-    column = (
-        FootprintRequest.owner_id if direction == "received" else FootprintRequest.participant_id
-    )
-    rows = session.scalars(
-        select(FootprintRequest)
-        .where(FootprintRequest.direction == direction, column == caller.participant_id)
-        .order_by(FootprintRequest.created_at.desc())
-    )
+    rows = exchange.requests_of(session, caller.participant_id, direction)
     return {"data": [_request_out(r) for r in rows]}
 
 

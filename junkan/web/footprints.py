@@ -204,16 +204,8 @@ def footprint_export(footprint_id: str, format_name: str, session: SessionDep, u
 @router.get("/requests")
 def request_list(request: Request, session: SessionDep, user: UserDep):
     me = user.caller.participant_id
-    received = session.scalars(
-        select(FootprintRequest)
-        .where(FootprintRequest.direction == "received", FootprintRequest.owner_id == me)
-        .order_by(FootprintRequest.created_at.desc())
-    ).all()
-    sent = session.scalars(
-        select(FootprintRequest)
-        .where(FootprintRequest.direction == "sent", FootprintRequest.participant_id == me)
-        .order_by(FootprintRequest.created_at.desc())
-    ).all()
+    received = exchange.requests_of(session, me, "received")
+    sent = exchange.requests_of(session, me, "sent")
     return render(
         request,
         "footprint_requests.html",

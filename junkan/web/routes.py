@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from junkan.deps import SessionDep, SettingsDep
 from junkan.errors import TooManyRequests
-from junkan.footprint.models import Footprint, FootprintRequest, Product
+from junkan.footprint import exchange
+from junkan.footprint.models import Footprint, Product
 from junkan.users import service as users
 from junkan.web import i18n
 from junkan.web.footprints import requested_products
@@ -144,16 +145,8 @@ def dashboard(request: Request, session: SessionDep, user: UserDep):
             )
         )
     }
-    received = session.scalars(
-        select(FootprintRequest)
-        .where(FootprintRequest.direction == "received", FootprintRequest.owner_id == me)
-        .order_by(FootprintRequest.created_at.desc())
-    ).all()
-    sent = session.scalars(
-        select(FootprintRequest)
-        .where(FootprintRequest.direction == "sent", FootprintRequest.participant_id == me)
-        .order_by(FootprintRequest.created_at.desc())
-    ).all()
+    received = exchange.requests_of(session, me, "received")
+    sent = exchange.requests_of(session, me, "sent")
     return render(
         request,
         "dashboard.html",
