@@ -32,6 +32,7 @@ from junkan.ledger.routes import attest_request, commitments_router
 from junkan.ledger.routes import router as ledger_router
 from junkan.passport.routes import resolver
 from junkan.passport.routes import router as passport_router
+from junkan.recycling.routes import router as recycling_router
 from junkan.users.routes import router as users_router
 from junkan.web import STATIC
 from junkan.web.diligence import router as web_diligence_router
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pact_exchange_router)
     app.include_router(telemetry_router)
     app.include_router(diligence_router)
+    app.include_router(recycling_router)
     app.add_exception_handler(PactError, pact_error)
     app.include_router(resolver)
     app.include_router(users_router)

@@ -14,6 +14,7 @@ from junkan.footprint.demo import seed_footprints
 from junkan.identity.demo import seed_cast
 from junkan.identity.service import Caller
 from junkan.passport.demo import seed_passports
+from junkan.recycling.demo import seed_recycling
 from junkan.users.demo import seed_users
 
 
@@ -33,6 +34,7 @@ def run_demo(
     seed_telemetry(session, callers)
     seed_diligence(session, callers, Settings())
     seed_users(session, participants)
+    seed_recycling(session, callers)
     credentials_path.parent.mkdir(parents=True, exist_ok=True)
     credentials_path.write_text(
         json.dumps({"participants": participants}, indent=2, ensure_ascii=False) + "\n",

@@ -41,4 +41,5 @@ from junkan.ledger.models import (  # noqa: F401
     TreeHead,
 )
 from junkan.passport.models import DynamicValue, Passport, PassportVersion  # noqa: F401
+from junkan.recycling.models import RecyclerReport  # noqa: F401
 from junkan.users.models import SignInAttempt, User, WebSession  # noqa: F401

@@ -9,3 +9,4 @@ import junkan.identity.service  # noqa: F401
 import junkan.ledger.commitments  # noqa: F401
 import junkan.ledger.service  # noqa: F401
 import junkan.passport.service  # noqa: F401
+import junkan.recycling.service  # noqa: F401

@@ -299,6 +299,20 @@ def test_demo_supply_map_is_assessed_and_linked_from_the_passports(run, session,
         "target_percent": 16.0,
         "met": False,
     }
+    # per plant and year: the Himeji cells of 2026 (the pack plant draws only on them)
+    from junkan.diligence.content import recycled_content
+    from junkan.identity.service import Caller
+    from junkan.recycling.models import RecyclerReport
+
+    carmaker = Caller(participant_id=nmc.operator_id)
+    rows = {r["metal"]: r for r in recycled_content(session, carmaker, "AZ-NMC811-75")["rows"]}
+    assert {(r["plant"]["name"], r["year"]) for r in rows.values()} == {("Himeji cell plant", 2026)}
+    assert rows["cobalt"]["post_consumer_percent"] == pytest.approx(12.0)
+    assert rows["nickel"]["targets"]["2031"]["met"] is True  # 4,000 of 45,000 kg: 8.9 %
+    [report] = session.scalars(select(RecyclerReport)).all()
+    assert (report.year, report.chemistry) == (2025, "lithium_based")
+    assert report.result["recycling_efficiency"]["percent"] == pytest.approx(68)
     assert run("demo", "--passports", "20").exit_code == 0  # idempotent
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Assessment)) == 1
+    assert session.scalar(select(func.count()).select_from(RecyclerReport)) == 1

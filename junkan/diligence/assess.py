@@ -52,7 +52,7 @@ def report_url(settings: Settings, operator_id: str, battery_model: str) -> str:
     return f"{settings.base_url}/diligence/reports/{operator_id}/{quote(battery_model, safe='')}"
 
 
-def _load_graph(session: Session, finals: list[Lot]) -> tuple[dict[str, Lot], list[LotInput]]:
+def load_graph(session: Session, finals: list[Lot]) -> tuple[dict[str, Lot], list[LotInput]]:
     """Every lot upstream of the finals, one query per level of the chain."""
     lots = {lot.id: lot for lot in finals}
     links: list[LotInput] = []
@@ -65,6 +65,29 @@ def _load_graph(session: Session, finals: list[Lot]) -> tuple[dict[str, Lot], li
             lots[lot.id] = lot
         frontier = new
     return lots, links
+
+
+def trace_lots(
+    lots: dict[str, Lot], links: list[LotInput], sites: dict[str, SupplySite]
+) -> dict[str, TraceLot]:
+    """The stored lots and links as the tracer sees them."""
+    inputs: dict[str, list[TraceInput]] = defaultdict(list)
+    for link in links:
+        inputs[link.output_id].append(
+            TraceInput(link.input_id, link.mass_kg, link.chain_of_custody == "mass_balance")
+        )
+    return {
+        lot.id: TraceLot(
+            lot.id,
+            lot.site_id,
+            lot.material,
+            lot.mass_kg,
+            lot.origin,
+            sites[lot.site_id].stage == Stage.MINE.value,
+            tuple(inputs[lot.id]),
+        )
+        for lot in lots.values()
+    }
 
 
 def _by_site(session: Session, model, site_ids: set[str]) -> dict[str, list]:
@@ -95,34 +118,18 @@ def build_chain(
         raise Conflict(
             f"you recorded no lots of battery model {battery_model} made from {start} to {end}"
         )
-    lots, links = _load_graph(session, list(selected))
+    lots, links = load_graph(session, list(selected))
     # a model lot that went into another model lot (cells into packs) is not counted twice
     consumed = {link.input_id for link in links}
     finals = [lot for lot in selected if lot.id not in consumed]
     sites = {s.id: s for s in session.scalars(select(SupplySite).where(
         SupplySite.id.in_({lot.site_id for lot in lots.values()})))}  # fmt: skip
-    inputs: dict[str, list[TraceInput]] = defaultdict(list)
-    for link in links:
-        inputs[link.output_id].append(
-            TraceInput(link.input_id, link.mass_kg, link.chain_of_custody == "mass_balance")
-        )
-    trace_lots = {
-        lot.id: TraceLot(
-            lot.id,
-            lot.site_id,
-            lot.material,
-            lot.mass_kg,
-            lot.origin,
-            sites[lot.site_id].stage == Stage.MINE.value,
-            tuple(inputs[lot.id]),
-        )
-        for lot in lots.values()
-    }
+    graph = trace_lots(lots, links, sites)
     by_material: dict[str, list[str]] = defaultdict(list)
     for lot in finals:
         by_material[lot.material].append(lot.id)
     try:
-        traces = {m: trace(trace_lots, ids) for m, ids in sorted(by_material.items())}
+        traces = {m: trace(graph, ids) for m, ids in sorted(by_material.items())}
     except TraceError as exc:
         raise InvalidInput(str(exc)) from None
     jurisdictions, holdings, names = ownership_graph(session)

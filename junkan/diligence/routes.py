@@ -4,15 +4,15 @@ report that passports link to."""
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from junkan.db import utcnow
 from junkan.deps import CallerDep, ParticipantCallerDep, SessionDep, SettingsDep
-from junkan.diligence import assess, report, rules, schemas, service
+from junkan.diligence import assess, content, report, rules, schemas, service
 from junkan.diligence.models import Assessment, Finding, Lot, MitigationAction
 from junkan.errors import InvalidInput, NotFound, Problem
 from junkan.identity.models import Participant
@@ -46,6 +46,21 @@ def list_lots(session: SessionDep, caller: ParticipantCallerDep, battery_model: 
 @router.get("/lots/{lot_id}")
 def get_lot(lot_id: str, session: SessionDep, caller: CallerDep):
     return service.get_lot(session, caller, lot_id)
+
+
+@router.get("/recycled-content")
+def recycled_content(
+    session: SessionDep,
+    caller: ParticipantCallerDep,
+    battery_model: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    plant: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+):
+    """Recycled cobalt, lithium, nickel and lead (pre- and post-consumer) per battery model,
+    plant (the cell or cathode site that made the model's lots; id or name) and year, traced
+    by mass from the recycled lots, against the Art. 8 targets for 2031 and 2036. Only model
+    lots you may read count; the others are counted in `withheld_lots`."""
+    return content.recycled_content(session, caller, battery_model, plant, year)
 
 
 @router.get("/entities/{entity_id}/feoc")

@@ -76,7 +76,9 @@ def _weights(lot: TraceLot) -> tuple[list[tuple[TraceInput, float]], float]:
     return [(i, i.mass / basis) for i in lot.inputs], max(0.0, lot.mass - drawn) / lot.mass
 
 
-def _upstream_order(lots: dict[str, TraceLot], finals: list[str]) -> list[str]:
+def _upstream_order(
+    lots: dict[str, TraceLot], finals: list[str], stop_at: frozenset[str]
+) -> list[str]:
     """Every lot reachable from the finals, each after all lots that consume it."""
     graph: dict[str, set[str]] = {}
     pending = list(finals)
@@ -87,7 +89,7 @@ def _upstream_order(lots: dict[str, TraceLot], finals: list[str]) -> list[str]:
         lot = lots.get(lot_id)
         if lot is None:
             raise TraceError(f"lot {lot_id} is referenced but not known")
-        upstream = set() if lot.is_origin else {i.lot for i in lot.inputs}
+        upstream = set() if lot.is_origin or lot_id in stop_at else {i.lot for i in lot.inputs}
         graph[lot_id] = upstream
         pending.extend(upstream)
     consumers: dict[str, set[str]] = {lot_id: set() for lot_id in graph}
@@ -100,8 +102,13 @@ def _upstream_order(lots: dict[str, TraceLot], finals: list[str]) -> list[str]:
         raise TraceError(f"the lots {', '.join(map(str, exc.args[1]))} form a cycle") from None
 
 
-def trace(lots: dict[str, TraceLot], finals: list[str]) -> Trace:
-    """Trace the final lots (all of one material) back to their origins."""
+def trace(
+    lots: dict[str, TraceLot], finals: list[str], stop_at: frozenset[str] = frozenset()
+) -> Trace:
+    """Trace the final lots (all of one material) back to their origins.
+
+    Lots in ``stop_at`` end the walk as origins do: what reaches them is theirs. That
+    attributes final mass to the production lots (cells, cathode) it was made from."""
     materials = {lots[f].material for f in finals if f in lots}
     if len(materials) > 1:
         raise TraceError(f"final lots mix materials: {', '.join(sorted(materials))}")
@@ -113,12 +120,12 @@ def trace(lots: dict[str, TraceLot], finals: list[str]) -> Trace:
     for final in finals:
         through[final] += lots[final].mass if final in lots else 0.0
     result.total = sum(through.values())
-    for lot_id in _upstream_order(lots, finals):
+    for lot_id in _upstream_order(lots, finals, stop_at):
         lot = lots[lot_id]
         mass, mb = through[lot_id], tainted[lot_id]
         if lot.material != result.material:
             raise TraceError(f"lot {lot_id} holds {lot.material}, its consumer {result.material}")
-        if lot.is_origin:
+        if lot.is_origin or lot_id in stop_at:
             origins[lot_id] += mass
             via_mass_balance[lot_id] += mb
             continue

@@ -1,0 +1,1 @@
+"""Recycler reports: recycling efficiency and material recovery against Annex XII."""
