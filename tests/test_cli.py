@@ -7,6 +7,7 @@ from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from junkan import cli as cli_module
 from junkan import migrate
 from junkan.app import create_app
 from junkan.cli import app as cli
@@ -20,6 +21,9 @@ def run(monkeypatch, settings):
     monkeypatch.setenv("JUNKAN_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("JUNKAN_DEMO_CREDENTIALS_PATH", str(settings.demo_credentials_path))
     monkeypatch.setenv("COLUMNS", "250")
+    # Rich sizes its consoles when the module is imported; a test worker has no terminal.
+    monkeypatch.setattr(cli_module.console, "width", 250)
+    monkeypatch.setattr(cli_module.err_console, "width", 250)
     get_settings.cache_clear()
     runner = CliRunner()
 
