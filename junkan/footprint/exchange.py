@@ -25,6 +25,7 @@ from junkan.db import utcnow
 from junkan.errors import Conflict, InvalidInput, NotFound
 from junkan.exchange.service import create_grant
 from junkan.footprint import formats, pact
+from junkan.footprint.hosts import obtain_token, partner_token
 from junkan.footprint.models import (
     Footprint,
     FootprintRequest,
@@ -480,7 +481,7 @@ def fetch_published(
     partners = session.scalars(select(PartnerHost).where(PartnerHost.base_url == host))
     with http or httpx.Client(timeout=TIMEOUT) as client:
         for partner in partners:
-            token = _partner_token(session, client, partner)
+            token = partner_token(session, client, partner)
             for pf_id in event["data"].get("pfIds", []):
                 response = client.get(
                     f"{host}/{version}/footprints/{pf_id}",
@@ -542,29 +543,7 @@ def deliver_due(session: Session, client: httpx.Client | None = None) -> int:
 
 
 def _token(session: Session, http: httpx.Client, participant_id: str, base_url: str) -> str:
-    return _partner_token(session, http, _partner(session, participant_id, base_url))
-
-
-def _partner_token(session: Session, http: httpx.Client, partner: PartnerHost) -> str:
-    secret = keyring(session).open(partner.secret_sealed, f"pact-partner:{partner.id}").decode()
-    return obtain_token(http, partner.base_url, partner.client_id, secret)
-
-
-def obtain_token(http: httpx.Client, base_url: str, client_id: str, secret: str) -> str:
-    """PACT authentication: the token endpoint from OpenID discovery, else /auth/token."""
-    token_url = f"{base_url}/auth/token"
-    try:
-        discovery = http.get(f"{base_url}/.well-known/openid-configuration")
-        if discovery.status_code == 200:
-            token_url = discovery.json().get("token_endpoint", token_url)
-    except (httpx.HTTPError, ValueError):
-        pass
-    response = http.post(
-        token_url, data={"grant_type": "client_credentials"}, auth=(client_id, secret)
-    )
-    if response.status_code != 200:
-        raise RuntimeError(f"token refused by {token_url}: {response.status_code}")
-    return response.json()["access_token"]
+    return partner_token(session, http, _partner(session, participant_id, base_url))
 
 
 # --- Pulling from any PACT host ------------------------------------------------------------------
