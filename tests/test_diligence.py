@@ -34,11 +34,14 @@ def lot(key, site, kg, inputs=(), material="cobalt", model=None, on="2026-02-01"
 
 
 def counts(session):
+    """Row counts, ending the read transaction so no lock outlives the check."""
     session.expire_all()
-    return tuple(
+    found = tuple(
         session.scalar(select(func.count()).select_from(m))
         for m in (Entity, Ownership, SupplySite, Lot, LotInput)
     )
+    session.rollback()
+    return found
 
 
 @pytest.fixture
@@ -120,10 +123,12 @@ def test_lots_are_visible_to_their_owner_and_grantees_only(
     listed = client.get("/diligence/lots", headers=stranger.auth).json()
     assert listed == []
     # a stranger cannot draw on a lot it was not granted; nothing is stored
-    before = counts(client.app.state.sessionmaker())
+    with client.app.state.sessionmaker() as fresh:
+        before = counts(fresh)
     problem = pack(client, stranger, refined, status=422)
     assert "not yours and not granted" in problem["errors"][0]["message"]
-    assert counts(client.app.state.sessionmaker()) == before
+    with client.app.state.sessionmaker() as fresh:
+        assert counts(fresh) == before
 
 
 @pytest.mark.parametrize(
